@@ -1,0 +1,60 @@
+package org.hpcfaas;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.hpcfaas.cluster.FunctionActor;
+import org.hpcfaas.registry.Limits;
+import org.hpcfaas.registry.RegistrySettings;
+import org.hpcfaas.wasm.EngineSettings;
+
+/** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
+public record NodeSettings(
+    String mode,
+    Path dataDir,
+    String httpHost,
+    int httpPort,
+    Duration bodyTimeout,
+    int wasmThreads,
+    EngineSettings engine,
+    RegistrySettings registry,
+    long maxInputBytes,
+    long maxOutputBytes,
+    FunctionActor.QueueSettings queue) {
+
+  public static NodeSettings from(Config root) {
+    var c = root.getConfig("hpcfaas");
+    var mode = c.getString("mode");
+    if (!mode.equals("cluster") && !mode.equals("http")) {
+      throw new IllegalArgumentException("hpcfaas.mode must be cluster or http, got " + mode);
+    }
+    int threads = c.getInt("wasm.threads");
+    int budget = c.getInt("wasm.memory-budget-mb");
+    if (budget <= 0) {
+      budget = (int) (Runtime.getRuntime().maxMemory() / (3L * 1024 * 1024));
+    }
+    var limits = c.getConfig("limits");
+    return new NodeSettings(
+        mode,
+        Path.of(c.getString("data-dir")).toAbsolutePath(),
+        c.getString("http.host"),
+        c.getInt("http.port"),
+        c.getDuration("http.body-timeout"),
+        threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
+        new EngineSettings(
+            (int) c.getBytes("wasm.stderr-tail").longValue(),
+            budget,
+            c.getDuration("wasm.memory-wait").toMillis(),
+            c.getDouble("wasm.memory-cap-margin")),
+        new RegistrySettings(
+            new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
+                limits.getInt("default-concurrency")),
+            limits.getInt("max-memory-mb"),
+            limits.getDuration("max-timeout").toMillis(),
+            limits.getInt("max-concurrency"),
+            limits.getBytes("max-module-size")),
+        limits.getBytes("max-input-size"),
+        limits.getBytes("max-output-size"),
+        new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")));
+  }
+}

@@ -1,0 +1,44 @@
+package org.hpcfaas.api;
+
+/** The stable problem types of the API; clients match on {@link #uri()}, never on the text. */
+public enum ProblemType {
+  INVALID_MODULE(400, "Invalid WebAssembly module"),
+  INVALID_NAME(400, "Invalid function name"),
+  INVALID_LIMITS(400, "Invalid function limits"),
+  INVALID_REQUEST(400, "Invalid request"),
+  FUNCTION_NOT_FOUND(404, "Function not found"),
+  NOT_FOUND(404, "Not found"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  MODULE_TOO_LARGE(413, "Module too large"),
+  INPUT_TOO_LARGE(413, "Input too large"),
+  FUNCTION_OVERLOADED(429, "Function overloaded"),
+  FUNCTION_EXIT(500, "Function exited with an error"),
+  FUNCTION_TRAP(500, "Function trapped"),
+  FUNCTION_MEMORY_LIMIT(500, "Function hit its memory limit"),
+  FUNCTION_OUTPUT_TOO_LARGE(500, "Function output too large"),
+  RUNTIME_ERROR(500, "Runtime error"),
+  NO_WORKER(503, "No worker reachable"),
+  FUNCTION_TIMEOUT(504, "Function timed out"),
+  WORKER_TIMEOUT(504, "No answer from a worker in time");
+
+  private final int status;
+  private final String title;
+
+  ProblemType(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** For example {@code urn:hpcfaas:problem:function-timeout}. */
+  public String uri() {
+    return "urn:hpcfaas:problem:" + name().toLowerCase().replace('_', '-');
+  }
+}

@@ -1,0 +1,106 @@
+package org.hpcfaas.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores modules content-addressed ({@code modules/<sha256>.wasm}) and metadata
+ * ({@code functions/<name>.json}) under the data directory. Each file is written to a temporary
+ * file, fsynced, renamed into place, and the directory fsynced, so a crash leaves either the old or
+ * the new file, never a torn one.
+ */
+public final class FileFunctionStore implements FunctionStore {
+  private static final Logger log = LoggerFactory.getLogger(FileFunctionStore.class);
+
+  private final Path modules;
+  private final Path functions;
+  private final ObjectMapper json;
+
+  public FileFunctionStore(Path dataDir, ObjectMapper json) throws IOException {
+    this.modules = Files.createDirectories(dataDir.resolve("modules"));
+    this.functions = Files.createDirectories(dataDir.resolve("functions"));
+    this.json = json;
+  }
+
+  @Override
+  public void putModule(String sha256, byte[] module) throws IOException {
+    var target = modules.resolve(sha256 + ".wasm");
+    if (!Files.exists(target)) {
+      writeDurably(target, module);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> module(String sha256) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(modules.resolve(sha256 + ".wasm")));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void putSpec(FunctionSpec spec) throws IOException {
+    writeDurably(functions.resolve(spec.name() + ".json"), json.writeValueAsBytes(spec));
+  }
+
+  @Override
+  public void deleteSpec(String name) throws IOException {
+    Files.deleteIfExists(functions.resolve(name + ".json"));
+    syncDirectory(functions);
+  }
+
+  @Override
+  public List<FunctionSpec> specs() throws IOException {
+    var specs = new ArrayList<FunctionSpec>();
+    try (var files = Files.newDirectoryStream(functions, "*.json")) {
+      for (var file : files) {
+        try {
+          specs.add(json.readValue(file.toFile(), FunctionSpec.class));
+        } catch (IOException e) {
+          log.error("Skipping unreadable function metadata {}: {}", file, e.getMessage());
+        }
+      }
+    }
+    return specs;
+  }
+
+  private static void writeDurably(Path target, byte[] bytes) throws IOException {
+    var tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      var buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    syncDirectory(target.getParent());
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    try (var ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

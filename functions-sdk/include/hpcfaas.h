@@ -1,0 +1,206 @@
+/*
+ * hpcfaas.h - helper header for hpc-faas functions (function ABI v1).
+ *
+ * Header-only: just #include "hpcfaas.h" and compile with
+ *   clang --target=wasm32-wasi -O2 -I functions-sdk/include fn.c -o fn.wasm
+ * (see functions-sdk/README.md, or let functions-sdk/build.sh do it).
+ *
+ * ABI v1 in one paragraph: the request body is stdin, the response body is
+ * stdout, stderr is the log. A *command* module (normal main()) gets a fresh
+ * instance per invocation; exit code 0 = success, anything else (or a trap)
+ * = function error. A *reactor* module (built with -mexec-model=reactor and
+ * using HPCFAAS_HANDLER below) is kept warm and its handler is called once per
+ * invocation; a non-zero return value = function error. The environment holds
+ * HPCFAAS_FUNCTION, HPCFAAS_INVOCATION_ID and the query parameters.
+ *
+ * Everything here also compiles natively (gcc/clang on Linux), so a function
+ * can be tested with ordinary tools before it is deployed.
+ */
+#ifndef HPCFAAS_H
+#define HPCFAAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef __wasi__
+#include <stdio_ext.h>            /* __fpurge */
+#include <wasi/libc-environ.h>    /* environment (re)initialisation */
+#endif
+
+#define HPCFAAS_ABI_VERSION 1
+
+/*
+ * Read all of stdin (until end of input) into one malloc'd buffer.
+ *
+ * Returns the buffer, NUL-terminated for convenience (the terminator is not
+ * counted in *len; the data itself may contain NUL bytes), and stores the
+ * number of bytes read in *len (len may be NULL). The caller frees it.
+ * Returns NULL (and *len = 0) if memory runs out - e.g. the input is larger
+ * than the function's memory limit allows - or on a read error.
+ * Needs up to about twice the input size while growing the buffer; for large
+ * inputs prefer a streaming loop over read(0, ...) or fread().
+ */
+static inline char *hpcfaas_read_all(size_t *len)
+{
+    size_t cap = 64 * 1024, used = 0;
+    char *buf = malloc(cap + 1);
+
+    if (len)
+        *len = 0;
+    if (buf == NULL)
+        return NULL;
+    for (;;) {
+        size_t want = cap - used;
+        size_t n = fread(buf + used, 1, want, stdin);
+        used += n;
+        if (n < want) {               /* end of input, or an error */
+            if (ferror(stdin)) {
+                free(buf);
+                return NULL;
+            }
+            break;
+        }
+        /* buffer full: double it (checking for size_t overflow) */
+        if (cap > (SIZE_MAX - 1) / 2) {
+            free(buf);
+            return NULL;
+        }
+        char *bigger = realloc(buf, 2 * cap + 1);
+        if (bigger == NULL) {
+            free(buf);
+            return NULL;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    buf[used] = '\0';
+    if (len)
+        *len = used;
+    return buf;
+}
+
+/*
+ * Write len bytes to stdout and flush them, so the caller receives them now.
+ * Returns 0 on success, -1 on error (e.g. the caller went away or the output
+ * limit was hit). Mixes freely with printf/fwrite on stdout.
+ */
+static inline int hpcfaas_write_all(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+
+    while (len > 0) {
+        size_t n = fwrite(p, 1, len, stdout);
+        if (n == 0)
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
+/*
+ * Value of environment variable `name`, or NULL if it is not set.
+ * Query parameters of the invocation appear as variables too, e.g. for
+ * .../invoke?n=100 use hpcfaas_env("n"). In a reactor the result is valid
+ * until the handler returns (the environment is re-read for every call).
+ */
+static inline const char *hpcfaas_env(const char *name)
+{
+    return getenv(name);
+}
+
+/* ---- reactor support (used by HPCFAAS_HANDLER; not needed directly) ---- */
+
+#ifdef __wasi__
+extern char **__wasilibc_environ;   /* wasi-libc's `environ` */
+
+/*
+ * Re-read the environment from the host, so getenv()/environ show this
+ * invocation's variables rather than those of the instance's first call.
+ * The block installed by the previous call is freed (wasi-libc's own
+ * __wasilibc_deinitialize_environ() would leak it on every call).
+ */
+static inline void hpcfaas_refresh_env_(void)
+{
+    static char **installed;    /* environ array we installed last call */
+    char **cur = __wasilibc_environ;
+
+    if (cur != NULL && cur != (char **)-1 && cur == installed && cur[0]) {
+        /* wasi-libc allocates one array of pointers and one string block;
+         * the lowest string pointer is the start of that block */
+        char *block = cur[0];
+        for (char **p = cur + 1; *p; ++p)
+            if (*p < block)
+                block = *p;
+        free(block);
+        free(cur);
+        __wasilibc_environ = (char **)-1;   /* "not initialised" */
+    } else {
+        /* set up by libc itself (or changed via setenv): let libc drop it */
+        __wasilibc_deinitialize_environ();
+    }
+    __wasilibc_initialize_environ();
+    installed = __wasilibc_environ;
+}
+#endif
+
+/* Called by HPCFAAS_HANDLER before each call. */
+static inline void hpcfaas_begin_call_(void)
+{
+#ifdef __wasi__
+    __fpurge(stdin);    /* drop input buffered but unread by the last call */
+    hpcfaas_refresh_env_();
+#endif
+    clearerr(stdin);    /* forget the previous call's end-of-input */
+    clearerr(stdout);
+    clearerr(stderr);
+}
+
+/* Called by HPCFAAS_HANDLER after each call. */
+static inline void hpcfaas_end_call_(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+}
+
+/*
+ * HPCFAAS_HANDLER(fn);   - turn `int fn(void)` into a reactor handler.
+ *
+ * Defines the exported `int hpcfaas_handle(void)` that the runtime calls once
+ * per invocation of the warm instance: it resets stdin's end-of-input state
+ * and the environment, calls fn (which reads stdin and writes stdout as
+ * usual), flushes stdout and stderr, and returns fn's result (0 = success,
+ * non-zero = function error). Static variables keep their values between
+ * calls of the same instance (useful for caches), but an instance may be
+ * replaced at any time, so never rely on that for correctness.
+ * Do not call exit() in a reactor - return a non-zero value instead.
+ *
+ * Build with -mexec-model=reactor (build.sh does this automatically when the
+ * source contains HPCFAAS_HANDLER). Built natively, the macro also defines
+ * main(), which runs the handler once, so the function can be tested with
+ *   ./fn < input
+ */
+#ifdef __wasm__
+#define HPCFAAS_EXPORT_ __attribute__((export_name("hpcfaas_handle")))
+#define HPCFAAS_NATIVE_MAIN_
+#else
+#define HPCFAAS_EXPORT_
+#define HPCFAAS_NATIVE_MAIN_ \
+    int main(void) { return hpcfaas_handle(); }
+#endif
+
+#define HPCFAAS_HANDLER(fn)                                                  \
+    HPCFAAS_EXPORT_ int hpcfaas_handle(void);                                \
+    HPCFAAS_EXPORT_ int hpcfaas_handle(void)                                 \
+    {                                                                        \
+        hpcfaas_begin_call_();                                               \
+        int hpcfaas_rc_ = (fn)();                                            \
+        hpcfaas_end_call_();                                                 \
+        return hpcfaas_rc_;                                                  \
+    }                                                                        \
+    HPCFAAS_NATIVE_MAIN_                                                     \
+    extern int hpcfaas_handle(void) /* completes the caller's `;` */
+
+#endif /* HPCFAAS_H */
