@@ -19,7 +19,11 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     Config config;
     try {
-      config = overrides(Arrays.asList(args)).withFallback(ConfigFactory.load()).resolve();
+      // A node downed by the cluster (or stopped by SIGTERM) ends its process, so a supervisor can restart it.
+      config = overrides(Arrays.asList(args))
+          .withFallback(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on"))
+          .withFallback(ConfigFactory.load())
+          .resolve();
     } catch (IllegalArgumentException e) {
       System.err.println("hpcfaas: " + e.getMessage());
       System.err.println(USAGE);

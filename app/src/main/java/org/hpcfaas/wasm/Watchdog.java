@@ -39,7 +39,7 @@ final class Watchdog implements AutoCloseable {
         return;
       }
       killed = true;
-      Thread.ofVirtual().name("hpcfaas-cancel").start(() -> {
+      Thread.ofPlatform().daemon().name("hpcfaas-cancel").start(() -> {
         try {
           context.close(true);
         } catch (RuntimeException ignored) {
