@@ -10,8 +10,10 @@
  * instance per invocation; exit code 0 = success, anything else (or a trap)
  * = function error. A *reactor* module (built with -mexec-model=reactor and
  * using HPCFAAS_HANDLER below) is kept warm and its handler is called once per
- * invocation; a non-zero return value = function error. The environment holds
- * HPCFAAS_FUNCTION, HPCFAAS_INVOCATION_ID and the query parameters.
+ * invocation; a non-zero return value = function error. A command's
+ * environment holds HPCFAAS_FUNCTION, HPCFAAS_INVOCATION_ID and the query
+ * parameters of the call; a reactor's holds HPCFAAS_FUNCTION only (it is fixed
+ * when the warm instance is created).
  *
  * Everything here also compiles natively (gcc/clang on Linux), so a function
  * can be tested with ordinary tools before it is deployed.
@@ -26,7 +28,6 @@
 
 #ifdef __wasi__
 #include <stdio_ext.h>            /* __fpurge */
-#include <wasi/libc-environ.h>    /* environment (re)initialisation */
 #endif
 
 #define HPCFAAS_ABI_VERSION 1
@@ -102,56 +103,20 @@ static inline int hpcfaas_write_all(const void *data, size_t len)
 
 /*
  * Value of environment variable `name`, or NULL if it is not set.
- * Query parameters of the invocation appear as variables too, e.g. for
- * .../invoke?n=100 use hpcfaas_env("n"). In a reactor the result is valid
- * until the handler returns (the environment is re-read for every call).
+ * In a command module the query parameters of the invocation appear as
+ * variables too, e.g. for .../invoke?n=100 use hpcfaas_env("n"). A reactor's
+ * environment is fixed for the life of its warm instance (HPCFAAS_FUNCTION).
  */
 static inline const char *hpcfaas_env(const char *name)
 {
     return getenv(name);
 }
 
-/* ---- reactor support (used by HPCFAAS_HANDLER; not needed directly) ---- */
-
-#ifdef __wasi__
-extern char **__wasilibc_environ;   /* wasi-libc's `environ` */
-
-/*
- * Re-read the environment from the host, so getenv()/environ show this
- * invocation's variables rather than those of the instance's first call.
- * The block installed by the previous call is freed (wasi-libc's own
- * __wasilibc_deinitialize_environ() would leak it on every call).
- */
-static inline void hpcfaas_refresh_env_(void)
-{
-    static char **installed;    /* environ array we installed last call */
-    char **cur = __wasilibc_environ;
-
-    if (cur != NULL && cur != (char **)-1 && cur == installed && cur[0]) {
-        /* wasi-libc allocates one array of pointers and one string block;
-         * the lowest string pointer is the start of that block */
-        char *block = cur[0];
-        for (char **p = cur + 1; *p; ++p)
-            if (*p < block)
-                block = *p;
-        free(block);
-        free(cur);
-        __wasilibc_environ = (char **)-1;   /* "not initialised" */
-    } else {
-        /* set up by libc itself (or changed via setenv): let libc drop it */
-        __wasilibc_deinitialize_environ();
-    }
-    __wasilibc_initialize_environ();
-    installed = __wasilibc_environ;
-}
-#endif
-
 /* Called by HPCFAAS_HANDLER before each call. */
 static inline void hpcfaas_begin_call_(void)
 {
 #ifdef __wasi__
     __fpurge(stdin);    /* drop input buffered but unread by the last call */
-    hpcfaas_refresh_env_();
 #endif
     clearerr(stdin);    /* forget the previous call's end-of-input */
     clearerr(stdout);
@@ -169,8 +134,8 @@ static inline void hpcfaas_end_call_(void)
  * HPCFAAS_HANDLER(fn);   - turn `int fn(void)` into a reactor handler.
  *
  * Defines the exported `int hpcfaas_handle(void)` that the runtime calls once
- * per invocation of the warm instance: it resets stdin's end-of-input state
- * and the environment, calls fn (which reads stdin and writes stdout as
+ * per invocation of the warm instance: it resets stdin's end-of-input state,
+ * calls fn (which reads stdin and writes stdout as
  * usual), flushes stdout and stderr, and returns fn's result (0 = success,
  * non-zero = function error). Static variables keep their values between
  * calls of the same instance (useful for caches), but an instance may be

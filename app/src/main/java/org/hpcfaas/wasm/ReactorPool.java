@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Warm instances of one reactor function version (the owner makes a new pool for a new version). A call borrows an idle instance (or creates one),
- * so no two calls ever share an instance; an instance goes back only after a clean call.
+ * so no two calls ever share an instance; an instance goes back only after a call that returned.
  */
 public final class ReactorPool implements AutoCloseable, MemoryBudget.Evictable {
   private final WasmEngine engine;
@@ -37,7 +37,9 @@ public final class ReactorPool implements AutoCloseable, MemoryBudget.Evictable 
       }
     }
     var outcome = engine.call(instance, inv, timeoutMs);
-    if (outcome.succeeded()) {
+    // A handler that returned an error code left its instance in a defined state; a trap, a timeout or
+    // a memory failure did not.
+    if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Exited) {
       idle.addFirst(instance);
       if (closed.get()) {
         evictIdle();

@@ -101,14 +101,14 @@ class WasmEngineTest {
   }
 
   @Test
-  void failedReactorCallDiscardsItsInstance() throws Exception {
+  void trappedReactorCallDiscardsItsInstanceButAnErrorReturnDoesNot() throws Exception {
     var module = compile(TestModules.testFunction("counter"), 64);
     try (var pool = new ReactorPool(engine, "counter")) {
       assertEquals("call 1\n", reactor(pool, module, "x").text());
       assertEquals("call 2\n", reactor(pool, module, "x").text());
       var failed = reactor(pool, module, "fail");
       assertEquals(5, assertInstanceOf(Outcome.Exited.class, failed.outcome()).exitCode());
-      assertEquals("call 1\n", reactor(pool, module, "x").text(), "a fresh instance after the failure");
+      assertEquals("call 4\n", reactor(pool, module, "x").text(), "the same instance after an error return");
       var trapped = reactor(pool, module, "trap");
       assertInstanceOf(Outcome.Trapped.class, trapped.outcome());
       assertEquals("call 1\n", reactor(pool, module, "x").text(), "a fresh instance after the trap");
