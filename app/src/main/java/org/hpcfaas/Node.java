@@ -1,23 +1,38 @@
 package org.hpcfaas;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.api.FunctionRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.JsonResponses;
 import org.hpcfaas.api.NodeRoutes;
+import org.hpcfaas.baseline.HttpInvoker;
+import org.hpcfaas.baseline.WorkerRoutes;
+import org.hpcfaas.cluster.ClusterInvoker;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.cluster.FunctionRunner;
-import org.hpcfaas.cluster.ShardedInvoker;
+import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.cluster.MembershipWatcher;
+import org.hpcfaas.cluster.NodeStats;
+import org.hpcfaas.cluster.RegistryReplication;
+import org.hpcfaas.cluster.Worker;
+import org.hpcfaas.cluster.WorkerPlacement;
 import org.hpcfaas.registry.FileFunctionStore;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.wasm.WasmEngine;
@@ -40,6 +55,13 @@ public final class Node implements AutoCloseable {
   /** Starts a node and returns once its HTTP API is bound. */
   public static Node start(Config config) throws Exception {
     var settings = NodeSettings.from(config);
+    int httpPort = settings.httpPort() != 0 ? settings.httpPort() : freePort(settings.httpHost());
+    // Other nodes learn this node's mode and HTTP endpoint from its roles.
+    var roles = new ArrayList<>(config.getStringList("pekko.cluster.roles"));
+    roles.add(Worker.MODE_ROLE_PREFIX + settings.mode());
+    roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
+    config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
+
     var system = ActorSystem.<Void>create(Behaviors.empty(), "hpcfaas", config);
     try {
       var cluster = Cluster.get(system);
@@ -61,24 +83,50 @@ public final class Node implements AutoCloseable {
       });
 
       var json = Json.mapper();
-      var store = new FileFunctionStore(settings.dataDir(), json);
-      var registry = new FunctionRegistry(store, engine, executor, settings.registry());
-      var runner = new FunctionRunner(engine, executor, registry, address, settings.maxOutputBytes());
-      FunctionActor.initSharding(system, runner, settings.queue(), "worker");
-      var invoker = new ShardedInvoker(ClusterSharding.get(system), settings.queue().maxWait());
+      var materializer = Materializer.createMaterializer(system);
+      var registry = new FunctionRegistry(new FileFunctionStore(settings.dataDir(), json), engine, executor,
+          settings.registry());
+      var replication = new RegistryReplication(system, registry, materializer, settings.sharedDataDir(),
+          settings.replicationTimeout(), address);
+
+      var stats = new NodeStats();
+      system.systemActorOf(stats.behavior(address, engine, executor), "node-stats", Props.empty());
+      var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
+          settings.inputStall(), stats);
+      FunctionActor.initSharding(system, runner, settings.queue());
+      var sharding = ClusterSharding.get(system);
+
+      var placement = new WorkerPlacement(settings.callsPerNode());
+      system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership", Props.empty());
+      Invoker invoker = settings.mode().equals("http")
+          ? new HttpInvoker(system, placement, json, materializer)
+          : new ClusterInvoker(placement, sharding, materializer, settings.queue().maxWait());
 
       var responses = new JsonResponses(json);
-      var functions = new FunctionRoutes(registry, invoker, responses, Materializer.createMaterializer(system),
-          settings.maxInputBytes(), settings.bodyTimeout().toMillis());
-      var node = new NodeRoutes(system, engine, executor, responses, settings.mode());
+      var functions = new FunctionRoutes(registry, replication, invoker, responses, materializer,
+          settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
+      var node = new NodeRoutes(system, engine, executor, placement, responses, settings.mode());
+      Route routes = Directives.concat(functions.route(), node.route());
+      if (settings.mode().equals("http")) {
+        var worker = new WorkerRoutes(sharding, address, json, materializer, settings.queue().maxWait());
+        routes = Directives.concat(worker.route(), routes);
+      }
       var binding = new HttpServer(responses)
-          .start(system, settings.httpHost(), settings.httpPort(), Directives.concat(functions.route(), node.route()))
+          .start(system, settings.httpHost(), httpPort, routes)
           .toCompletableFuture()
           .get();
       return new Node(system, binding.localAddress().getPort());
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
+    }
+  }
+
+  /** A port free right now: the HTTP port is advertised in the node's roles before the API binds. */
+  private static int freePort(String host) throws IOException {
+    try (var socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(host, 0));
+      return socket.getLocalPort();
     }
   }
 

@@ -20,7 +20,12 @@ public record NodeSettings(
     RegistrySettings registry,
     long maxInputBytes,
     long maxOutputBytes,
-    FunctionActor.QueueSettings queue) {
+    long streamThreshold,
+    Duration inputStall,
+    FunctionActor.QueueSettings queue,
+    int callsPerNode,
+    boolean sharedDataDir,
+    Duration replicationTimeout) {
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
@@ -55,6 +60,11 @@ public record NodeSettings(
             limits.getBytes("max-module-size")),
         limits.getBytes("max-input-size"),
         limits.getBytes("max-output-size"),
-        new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")));
+        c.getBytes("invoke.stream-threshold"),
+        c.getDuration("invoke.input-stall"),
+        new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
+        c.getInt("cluster.calls-per-node"),
+        c.getBoolean("cluster.shared-data-dir"),
+        c.getDuration("cluster.replication-timeout"));
   }
 }

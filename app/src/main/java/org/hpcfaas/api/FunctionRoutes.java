@@ -2,6 +2,7 @@ package org.hpcfaas.api;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -17,7 +19,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
-import org.hpcfaas.cluster.InvocationRequest;
+import org.hpcfaas.cluster.RegistryReplication;
+import org.hpcfaas.cluster.WorkerUnavailable;
 import org.hpcfaas.cluster.InvocationResult;
 import org.hpcfaas.cluster.Invoker;
 import org.hpcfaas.registry.DeployRejected;
@@ -35,19 +38,24 @@ public final class FunctionRoutes extends AllDirectives {
   private static final java.util.Set<String> RESERVED_PARAMS = java.util.Set.of("transfer");
 
   private final FunctionRegistry registry;
+  private final RegistryReplication deployments;
   private final Invoker invoker;
   private final JsonResponses responses;
   private final Materializer materializer;
   private final long maxInputBytes;
+  private final long streamThreshold;
   private final long bodyTimeoutMs;
 
-  public FunctionRoutes(FunctionRegistry registry, Invoker invoker, JsonResponses responses, Materializer materializer,
-      long maxInputBytes, long bodyTimeoutMs) {
+  public FunctionRoutes(FunctionRegistry registry, RegistryReplication deployments, Invoker invoker,
+      JsonResponses responses, Materializer materializer,
+      long maxInputBytes, long streamThreshold, long bodyTimeoutMs) {
     this.registry = registry;
+    this.deployments = deployments;
     this.invoker = invoker;
     this.responses = responses;
     this.materializer = materializer;
     this.maxInputBytes = maxInputBytes;
+    this.streamThreshold = streamThreshold;
     this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
@@ -58,7 +66,7 @@ public final class FunctionRoutes extends AllDirectives {
             pathEnd(() -> concat(
                 put(() -> deploy(name)),
                 get(() -> complete(describe(name))),
-                delete(() -> complete(remove(name))))),
+                delete(() -> completeWithFuture(remove(name))))),
             path("invoke", () -> post(() -> invoke(name))))))));
   }
 
@@ -68,13 +76,10 @@ public final class FunctionRoutes extends AllDirectives {
         .orElseGet(() -> notFound(name));
   }
 
-  private HttpResponse remove(String name) {
-    try {
-      return registry.delete(name) ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT) : notFound(name);
-    } catch (IOException e) {
-      log.error("Deleting {} failed", name, e);
-      return responses.problem(Problem.of(ProblemType.RUNTIME_ERROR, "could not delete " + name + ": " + e.getMessage()));
-    }
+  private CompletionStage<HttpResponse> remove(String name) {
+    return deployments.delete(name)
+        .thenApply(deleted -> deleted ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT) : notFound(name))
+        .exceptionally(e -> failure(e, () -> null));
   }
 
   private Route deploy(String name) {
@@ -90,40 +95,75 @@ public final class FunctionRoutes extends AllDirectives {
       }
       boolean existed = registry.get(name).isPresent();
       long maxModule = registry.settings().maxModuleBytes();
-      return readBody(maxModule, body -> registry.deploy(name, body, limits)
+      boolean idempotent = "true".equals(params.get("idempotent"));
+      return readBody(maxModule, body -> deployments.deploy(name, body, limits, idempotent)
               .thenApply(spec -> responses.json(existed ? 200 : 201, spec)),
           () -> Problem.of(ProblemType.MODULE_TOO_LARGE, "modules may be at most " + maxModule + " bytes"));
     });
   }
 
   private Route invoke(String name) {
-    var spec = registry.get(name);
-    if (spec.isEmpty()) {
+    var found = registry.get(name);
+    if (found.isEmpty()) {
       return complete(notFound(name));
     }
-    return parameterMap(params -> {
+    var spec = found.get();
+    return parameterMap(params -> extractRequestEntity(entity -> {
+      var transfer = params.getOrDefault("transfer", "auto");
+      if (!transfer.equals("auto") && !transfer.equals("bulk") && !transfer.equals("stream")) {
+        return complete(responses.problem(Problem.of(ProblemType.INVALID_REQUEST,
+            "transfer must be bulk, stream or auto, got '" + transfer + "'")));
+      }
       var id = UUID.randomUUID().toString();
-      var env = new HashMap<String, String>();
-      params.forEach((k, v) -> {
-        if (!RESERVED_PARAMS.contains(k) && !k.startsWith("HPCFAAS_") && !k.isEmpty() && k.indexOf('=') < 0) {
-          env.put(k, v);
-        }
-      });
+      var env = environment(params);
+      long length = entity.getContentLengthOption().orElse(-1L);
+      boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
+      boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
+      if (streamIn) {
+        var call = new Invoker.Call(id, null, entity.getDataBytes(), env, streamOut);
+        return completeWithFuture(invoker.invoke(spec, call)
+            .thenApply(r -> result(spec, id, r))
+            .exceptionally(e -> failure(e, () -> null)));
+      }
       return readBody(maxInputBytes,
-          body -> invoker.invoke(spec.get(), new InvocationRequest(id, body, env)).thenApply(r -> result(spec.get(), id, r)),
-          () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes + " bytes")
-              .with("limitBytes", maxInputBytes));
-    });
+          body -> invoker.invoke(spec, new Invoker.Call(id, body, null, env, streamOut)).thenApply(r -> result(spec, id, r)),
+          () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
+              + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
+    }));
   }
 
-  private HttpResponse result(FunctionSpec spec, String id, InvocationResult r) {
-    var response = r.outcome().succeeded()
-        ? HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, r.output()))
-        : responses.problem(OutcomeProblems.of(spec.name(), r.outcome()).with("invocationId", id).with("node", r.node()));
-    return response.addHeaders(java.util.List.of(
+  private static Map<String, String> environment(Map<String, String> params) {
+    var env = new HashMap<String, String>();
+    params.forEach((k, v) -> {
+      if (!RESERVED_PARAMS.contains(k) && !k.startsWith("HPCFAAS_") && !k.isEmpty() && k.indexOf('=') < 0
+          && k.indexOf('\0') < 0 && v.indexOf('\0') < 0) {
+        env.put(k, v);
+      }
+    });
+    return env;
+  }
+
+  private HttpResponse result(FunctionSpec spec, String id, InvocationResult result) {
+    var headers = new java.util.ArrayList<HttpHeader>(List.of(
         RawHeader.create("Hpcfaas-Invocation-Id", id),
-        RawHeader.create("Hpcfaas-Node", r.node()),
-        RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(r.durationMs()))));
+        RawHeader.create("Hpcfaas-Node", result.node())));
+    return switch (result) {
+      case InvocationResult.Completed c when c.outcome().succeeded() -> {
+        headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));
+        var body = c.outputSize() >= 0
+            ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output())
+            : HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, c.output());
+        yield HttpResponse.create().withEntity(body).addHeaders(headers);
+      }
+      case InvocationResult.Completed c -> {
+        headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));
+        yield responses.problem(OutcomeProblems.of(spec.name(), c.outcome()).with("invocationId", id).with("node", c.node()))
+            .addHeaders(headers);
+      }
+      case InvocationResult.Streaming st -> HttpResponse.create()
+          .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, st.output()))
+          .addHeaders(headers);
+    };
   }
 
   /** Reads the whole body up to {@code limit} bytes, then completes with what {@code handler} answers. */
@@ -140,11 +180,17 @@ public final class FunctionRoutes extends AllDirectives {
 
   private HttpResponse failure(Throwable e, java.util.function.Supplier<Problem> tooLarge) {
     var cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof EntityStreamSizeException) {
+    if (cause instanceof EntityStreamSizeException && tooLarge.get() != null) {
       return responses.problem(tooLarge.get());
     }
     if (cause instanceof DeployRejected d) {
       return responses.problem(rejected(d));
+    }
+    if (cause instanceof RegistryReplication.NotDurable) {
+      return responses.problem(Problem.of(ProblemType.NOT_DURABLE, cause.getMessage()).with("retriable", true));
+    }
+    if (cause instanceof WorkerUnavailable) {
+      return responses.problem(Problem.of(ProblemType.NO_WORKER, cause.getMessage()).with("retriable", true));
     }
     if (cause instanceof TimeoutException) {
       return responses.problem(Problem.of(ProblemType.WORKER_TIMEOUT, "no worker answered in time: " + cause.getMessage())

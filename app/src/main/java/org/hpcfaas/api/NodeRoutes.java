@@ -1,30 +1,45 @@
 package org.hpcfaas.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.hpcfaas.cluster.NodeStats;
+import org.hpcfaas.cluster.Worker;
+import org.hpcfaas.cluster.WorkerPlacement;
 import org.hpcfaas.wasm.WasmEngine;
 import org.hpcfaas.wasm.WasmExecutor;
 
 /** {@code GET /health} and {@code GET /v1/cluster}: is this node serving, and what is the cluster made of. */
 public final class NodeRoutes extends AllDirectives {
+  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
+
   private final ActorSystem<?> system;
   private final WasmEngine engine;
   private final WasmExecutor executor;
+  private final WorkerPlacement placement;
   private final JsonResponses responses;
   private final String mode;
 
-  public NodeRoutes(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, JsonResponses responses, String mode) {
+  public NodeRoutes(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, WorkerPlacement placement,
+      JsonResponses responses, String mode) {
     this.system = system;
     this.engine = engine;
     this.executor = executor;
+    this.placement = placement;
     this.responses = responses;
     this.mode = mode;
   }
@@ -32,44 +47,81 @@ public final class NodeRoutes extends AllDirectives {
   public Route route() {
     return concat(
         path("health", () -> get(() -> complete(health()))),
-        path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("v1").slash("cluster"),
-            () -> get(() -> complete(responses.json(200, cluster())))));
+        path(PathMatchers.segment("v1").slash("cluster"), () -> get(() -> completeWithFuture(cluster()))));
   }
 
-  private org.apache.pekko.http.javadsl.model.HttpResponse health() {
+  private HttpResponse health() {
     var self = Cluster.get(system).selfMember();
     boolean up = self.status() == MemberStatus.up();
     var body = new LinkedHashMap<String, Object>();
     body.put("status", up ? "UP" : "STARTING");
     body.put("node", self.address().toString());
     body.put("memberStatus", self.status().toString());
+    body.put("mode", mode);
     body.put("runtime", engine.runtimeName());
     body.put("optimizing", engine.optimizing());
+    body.put("wasmSlots", executor.threads());
+    body.put("workersReachable", placement.workers().size());
     return responses.json(up ? 200 : 503, body);
   }
 
-  private Map<String, Object> cluster() {
-    var cluster = Cluster.get(system);
-    List<Map<String, Object>> members = new ArrayList<>();
-    StreamSupport.stream(cluster.state().getMembers().spliterator(), false).forEach(m -> {
-      var member = new LinkedHashMap<String, Object>();
-      member.put("address", m.address().toString());
-      member.put("roles", m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList());
-      member.put("status", m.status().toString());
-      member.put("self", m.equals(cluster.selfMember()));
-      members.add(member);
+  private CompletionStage<HttpResponse> cluster() {
+    return allStats().thenApply(stats -> {
+      var cluster = Cluster.get(system);
+      var load = placement.load();
+      List<Map<String, Object>> members = new ArrayList<>();
+      for (Member m : cluster.state().getMembers()) {
+        var member = new LinkedHashMap<String, Object>();
+        member.put("address", m.address().toString());
+        member.put("roles", m.getRoles().stream()
+            .filter(r -> r.equals("gateway") || r.equals("worker")).sorted().toList());
+        member.put("status", cluster.state().getUnreachable().contains(m) ? "Unreachable" : m.status().toString());
+        member.put("mode", role(m, Worker.MODE_ROLE_PREFIX));
+        member.put("http", "http://" + role(m, Worker.HTTP_ROLE_PREFIX));
+        member.put("self", m.equals(cluster.selfMember()));
+        var s = stats.get(m.address().toString());
+        if (s != null) {
+          member.put("wasmSlots", s.wasmSlots());
+          member.put("wasmBusy", s.wasmBusy());
+          member.put("inFlight", s.inFlight());
+          member.put("completed", s.completed());
+          member.put("replicasHosted", s.replicasHosted());
+          member.put("memoryBudgetMb", s.memoryBudgetMb());
+          member.put("memoryFreeMb", s.memoryFreeMb());
+          member.put("runtime", s.runtime());
+        }
+        member.put("callsFromThisGateway", load.getOrDefault(m.address(), 0));
+        members.add(member);
+      }
+      var body = new LinkedHashMap<String, Object>();
+      body.put("mode", mode);
+      body.put("self", cluster.selfMember().address().toString());
+      body.put("members", members);
+      return responses.json(200, body);
     });
-    var self = new LinkedHashMap<String, Object>();
-    self.put("address", cluster.selfMember().address().toString());
-    self.put("wasmSlots", executor.threads());
-    self.put("wasmBusy", executor.busy());
-    self.put("memoryBudgetMb", engine.memoryBudgetMb());
-    self.put("memoryFreeMb", engine.memoryFreeMb());
-    self.put("runtime", engine.runtimeName());
-    var body = new LinkedHashMap<String, Object>();
-    body.put("mode", mode);
-    body.put("self", self);
-    body.put("members", members);
-    return body;
+  }
+
+  /** Every worker's figures, asked from each node's stats actor; nodes that do not answer in time are left out. */
+  private CompletionStage<Map<String, NodeStats.Snapshot>> allStats() {
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+            replyTo -> Receptionist.find(NodeStats.SERVICE, replyTo), STATS_TIMEOUT, system.scheduler())
+        .thenCompose(listing -> {
+          var asks = listing.getServiceInstances(NodeStats.SERVICE).stream()
+              .map(ref -> AskPattern.<NodeStats.Get, NodeStats.Snapshot>ask(ref, NodeStats.Get::new, STATS_TIMEOUT,
+                      system.scheduler())
+                  .toCompletableFuture()
+                  .exceptionally(e -> null))
+              .toList();
+          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            var byNode = new LinkedHashMap<String, NodeStats.Snapshot>();
+            asks.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(s -> byNode.put(s.node(), s));
+            return byNode;
+          });
+        });
+  }
+
+  private static String role(Member m, String prefix) {
+    return m.getRoles().stream().filter(r -> r.startsWith(prefix)).map(r -> r.substring(prefix.length()))
+        .findFirst().orElse("");
   }
 }

@@ -24,6 +24,7 @@ final class OutcomeProblems {
               function + " wrote more than the " + o.limitBytes() + " bytes a bulk response may hold")
           .with("limitBytes", o.limitBytes()).with("stderr", o.stderr());
       case Outcome.Overloaded o -> Problem.of(ProblemType.FUNCTION_OVERLOADED, o.reason()).with("retriable", true);
+      case Outcome.Aborted a -> Problem.of(ProblemType.CLIENT_ABORTED, a.reason()).with("stderr", a.stderr());
       case Outcome.Broken b -> Problem.of(ProblemType.RUNTIME_ERROR, b.message()).with("stderr", b.stderr());
       case Outcome.Succeeded s -> throw new IllegalArgumentException("not a failure: " + s);
     };

@@ -12,12 +12,14 @@ public enum ProblemType {
   MODULE_TOO_LARGE(413, "Module too large"),
   INPUT_TOO_LARGE(413, "Input too large"),
   FUNCTION_OVERLOADED(429, "Function overloaded"),
+  CLIENT_ABORTED(400, "Client closed the call"),
   FUNCTION_EXIT(500, "Function exited with an error"),
   FUNCTION_TRAP(500, "Function trapped"),
   FUNCTION_MEMORY_LIMIT(500, "Function hit its memory limit"),
   FUNCTION_OUTPUT_TOO_LARGE(500, "Function output too large"),
   RUNTIME_ERROR(500, "Runtime error"),
   NO_WORKER(503, "No worker reachable"),
+  NOT_DURABLE(503, "Change not stored on a majority of nodes"),
   FUNCTION_TIMEOUT(504, "Function timed out"),
   WORKER_TIMEOUT(504, "No answer from a worker in time");
 

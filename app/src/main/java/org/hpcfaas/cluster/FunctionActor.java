@@ -1,5 +1,7 @@
 package org.hpcfaas.cluster;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -8,40 +10,80 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.hpcfaas.registry.FunctionSpec;
 import org.hpcfaas.wasm.Outcome;
 import org.hpcfaas.wasm.ReactorPool;
 
 /**
- * One function on one worker, sharded by function name: admits at most {@code concurrency} calls at
- * once, queues a bounded number behind them, and owns the function's warm reactor instances. The
- * actor only routes, queues and accounts; guest code runs on the WASM pool.
+ * One function on one worker node: admits at most {@code concurrency} calls at once, queues a bounded
+ * number behind them, and owns the function's warm reactor instances. The actor only routes, queues and
+ * accounts; guest code runs on the WASM pool.
+ *
+ * <p>Entities are sharded with the id {@code <function>|<node address>} and the shard id
+ * {@code <node address>}; every worker pins its own shard to itself through external shard allocation.
+ * So a gateway decides which node runs a call (by load, see {@link WorkerPlacement}), knows which calls a
+ * lost node was running, and sharding still gives each function actor its lifecycle and passivation.
  */
 public final class FunctionActor {
   public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "fn");
 
   public sealed interface Command extends CborSerializable {}
 
-  public record Invoke(FunctionSpec spec, InvocationRequest request, ActorRef<InvocationResult> replyTo)
-      implements Command {}
+  public record Invoke(FunctionSpec spec, InvocationRequest request, ActorRef<WorkerReply> replyTo) implements Command {}
 
-  private record Finished(Invoke invoke, InvocationResult result) implements Command {}
+  private record Finished(Invoke invoke) implements Command {}
 
   /** How many calls may wait behind the running ones, and for how long. */
   public record QueueSettings(int size, Duration maxWait) {}
 
-  private record Queued(Invoke invoke, long enqueuedNanos) {}
+  private record Queued(Invoke invoke, InputStream stdin, long enqueuedNanos) {}
 
-  public static void initSharding(ActorSystem<?> system, FunctionRunner runner, QueueSettings queue, String workerRole) {
-    ClusterSharding.get(system).init(
-        Entity.of(KEY, ctx -> create(runner, queue)).withRole(workerRole));
+  public static String entityId(String function, String nodeAddress) {
+    return function + "|" + nodeAddress;
+  }
+
+  public static void initSharding(ActorSystem<?> system, FunctionRunner runner, QueueSettings queue) {
+    var sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(KEY, ctx -> create(runner, queue))
+        .withRole("worker")
+        .withMessageExtractor(new ShardingMessageExtractor<ShardingEnvelope<Command>, Command>() {
+          @Override
+          public String entityId(ShardingEnvelope<Command> envelope) {
+            return envelope.entityId();
+          }
+
+          @Override
+          public String shardId(String entityId) {
+            return entityId.substring(entityId.indexOf('|') + 1);
+          }
+
+          @Override
+          public Command unwrapMessage(ShardingEnvelope<Command> envelope) {
+            return envelope.message();
+          }
+        })
+        .withAllocationStrategy(new ExternalShardAllocationStrategy(system, KEY.name(),
+            org.apache.pekko.util.Timeout.create(Duration.ofSeconds(5)))));
+    var self = Cluster.get(system).selfMember();
+    if (self.hasRole("worker")) {
+      ExternalShardAllocation.get(system).getClient(KEY.name())
+          .setShardLocation(self.address().toString(), self.address());
+    }
   }
 
   static Behavior<Command> create(FunctionRunner runner, QueueSettings queue) {
-    return Behaviors.setup(ctx -> new FunctionActor(ctx, runner, queue).idle());
+    return Behaviors.setup(ctx -> {
+      runner.stats().replicas.incrementAndGet();
+      return new FunctionActor(ctx, runner, queue).behavior();
+    });
   }
 
   private final ActorContext<Command> ctx;
@@ -58,11 +100,13 @@ public final class FunctionActor {
     this.queueSettings = queueSettings;
   }
 
-  private Behavior<Command> idle() {
+  private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Invoke.class, this::onInvoke)
         .onMessage(Finished.class, this::onFinished)
         .onSignal(PostStop.class, s -> {
+          runner.stats().replicas.decrementAndGet();
+          queue.forEach(q -> reject(q, "the function's actor stopped (node leaving?)"));
           if (pool != null) {
             pool.close();
           }
@@ -72,38 +116,35 @@ public final class FunctionActor {
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
+    var stdin = runner.open(invoke.request().input());
     if (inFlight < invoke.spec().limits().concurrency()) {
-      start(invoke, 0);
+      start(invoke, stdin, 0);
     } else if (queue.size() < queueSettings.size()) {
-      queue.addLast(new Queued(invoke, System.nanoTime()));
+      queue.addLast(new Queued(invoke, stdin, System.nanoTime()));
     } else {
-      reject(invoke, "function " + invoke.spec().name() + " is at its concurrency limit of "
-          + invoke.spec().limits().concurrency() + " and its queue of " + queueSettings.size() + " is full");
+      reject(new Queued(invoke, stdin, 0), "function " + invoke.spec().name() + " is at its concurrency limit of "
+          + invoke.spec().limits().concurrency() + " on " + runner.node() + " and its queue of " + queueSettings.size()
+          + " is full");
     }
     return Behaviors.same();
   }
 
   private Behavior<Command> onFinished(Finished finished) {
     inFlight--;
-    finished.invoke().replyTo().tell(finished.result());
-    startQueued();
-    return Behaviors.same();
-  }
-
-  private void startQueued() {
     while (!queue.isEmpty() && inFlight < queue.peekFirst().invoke().spec().limits().concurrency()) {
       var next = queue.pollFirst();
       long waitedNanos = System.nanoTime() - next.enqueuedNanos();
       if (waitedNanos > queueSettings.maxWait().toNanos()) {
-        reject(next.invoke(), "waited " + waitedNanos / 1_000_000 + " ms in the queue of " + next.invoke().spec().name()
+        reject(next, "waited " + waitedNanos / 1_000_000 + " ms in the queue of " + next.invoke().spec().name()
             + ", longer than the " + queueSettings.maxWait().toMillis() + " ms allowed");
       } else {
-        start(next.invoke(), waitedNanos / 1_000_000);
+        start(next.invoke(), next.stdin(), waitedNanos / 1_000_000);
       }
     }
+    return Behaviors.same();
   }
 
-  private void start(Invoke invoke, long queuedMs) {
+  private void start(Invoke invoke, InputStream stdin, long queuedMs) {
     inFlight++;
     var spec = invoke.spec();
     if (current == null || current.version() != spec.version() || !current.sha256().equals(spec.sha256())) {
@@ -113,12 +154,21 @@ public final class FunctionActor {
       current = spec;
       pool = runner.newPool(spec);
     }
-    ctx.pipeToSelf(runner.run(spec, pool, invoke.request(), queuedMs), (result, error) -> new Finished(invoke,
-        result != null ? result
-            : new InvocationResult(runner.node(), new Outcome.Broken("worker failed: " + error, ""), new byte[0], 0, queuedMs)));
+    var done = runner.run(spec, pool, invoke.request(), stdin, queuedMs, invoke.replyTo());
+    ctx.pipeToSelf(done, (outcome, error) -> {
+      if (error != null) {
+        runner.reply(invoke.replyTo(), new Outcome.Broken("worker failed: " + error, ""), queuedMs);
+      }
+      return new Finished(invoke);
+    });
   }
 
-  private void reject(Invoke invoke, String reason) {
-    invoke.replyTo().tell(new InvocationResult(runner.node(), new Outcome.Overloaded(reason, ""), new byte[0], 0, 0));
+  private void reject(Queued queued, String reason) {
+    try {
+      queued.stdin().close();
+    } catch (IOException ignored) {
+      // it only cancels the upload
+    }
+    runner.reply(queued.invoke().replyTo(), new Outcome.Overloaded(reason, ""), 0);
   }
 }

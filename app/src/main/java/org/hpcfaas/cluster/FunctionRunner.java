@@ -3,7 +3,13 @@ package org.hpcfaas.cluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.registry.FunctionSpec;
 import org.hpcfaas.wasm.CompiledModule;
@@ -14,42 +20,73 @@ import org.hpcfaas.wasm.Outcome;
 import org.hpcfaas.wasm.ReactorPool;
 import org.hpcfaas.wasm.WasmEngine;
 import org.hpcfaas.wasm.WasmExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The worker side of an invocation: finds the compiled module and runs it on the WASM pool. */
+/** The worker side of an invocation: binds its streams, finds the compiled module, runs it on the WASM pool. */
 public final class FunctionRunner {
+  private static final Logger log = LoggerFactory.getLogger(FunctionRunner.class);
+
   private final WasmEngine engine;
   private final WasmExecutor executor;
   private final FunctionRegistry registry;
+  private final Materializer materializer;
   private final String node;
   private final long maxOutputBytes;
+  private final Duration inputStall;
+  private final NodeStats stats;
 
-  public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, String node, long maxOutputBytes) {
+  public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
+      String node, long maxOutputBytes, Duration inputStall, NodeStats stats) {
+    this.stats = stats;
     this.engine = engine;
     this.executor = executor;
     this.registry = registry;
+    this.materializer = materializer;
     this.node = node;
     this.maxOutputBytes = maxOutputBytes;
+    this.inputStall = inputStall;
   }
 
   public String node() {
     return node;
   }
 
-  public WasmExecutor executor() {
-    return executor;
+  NodeStats stats() {
+    return stats;
   }
 
   public ReactorPool newPool(FunctionSpec spec) {
     return new ReactorPool(engine, spec.name());
   }
 
-  /** Runs one bulk invocation; {@code pool} holds the warm instances when the function is a reactor. */
-  public CompletionStage<InvocationResult> run(FunctionSpec spec, ReactorPool pool, InvocationRequest request, long queuedMs) {
+  /** Opens the call's input at once (even while it waits in a queue), so its stream reference stays subscribed. */
+  InputStream open(Payload input) {
+    return switch (input) {
+      case Payload.Inline i -> new ByteArrayInputStream(i.bytes());
+      case Payload.Streamed s -> s.ref().getSource().runWith(StreamConverters.asInputStream(inputStall), materializer);
+    };
+  }
+
+  void reply(ActorRef<WorkerReply> replyTo, Outcome outcome, long queuedMs) {
+    replyTo.tell(new WorkerReply.Completed(node, outcome, new Payload.Inline(new byte[0]), 0, 0, queuedMs));
+  }
+
+  /**
+   * Runs one invocation on the WASM pool and answers {@code replyTo} once: when the output starts to
+   * stream, or when the function has ended. Completes with the outcome when the call is over.
+   */
+  CompletionStage<Outcome> run(FunctionSpec spec, ReactorPool pool, InvocationRequest request, InputStream stdin,
+      long queuedMs, ActorRef<WorkerReply> replyTo) {
+    stats.inFlight.incrementAndGet();
     return executor.submit(() -> {
       long start = System.nanoTime();
-      var output = new ByteArrayOutputStream();
-      var inv = new Invocation(request.id(), spec.name(), request.env(), new ByteArrayInputStream(request.input()),
-          output, maxOutputBytes);
+      var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();
+      var streamed = request.streamOutput()
+          ? new StreamedStdout(materializer, ref -> replyTo.tell(new WorkerReply.Streaming(node, ref, queuedMs)))
+          : null;
+      OutputStream stdout = bulk != null ? bulk : streamed;
+      var inv = new Invocation(request.id(), spec.name(), request.env(), stdin, stdout, bulk != null ? maxOutputBytes : -1);
       Outcome outcome;
       try {
         var module = module(spec);
@@ -58,9 +95,22 @@ public final class FunctionRunner {
             : engine.runCommand(module, inv, spec.limits().timeoutMs());
       } catch (IOException | InvalidModuleException e) {
         outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
+      } finally {
+        closeQuietly(stdin);
+        stats.inFlight.decrementAndGet();
+        stats.completed.incrementAndGet();
       }
       long durationMs = (System.nanoTime() - start) / 1_000_000;
-      return new InvocationResult(node, outcome, output.toByteArray(), durationMs, queuedMs);
+      if (streamed != null && streamed.opened()) {
+        streamed.finish(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
+        if (!outcome.succeeded()) {
+          log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
+        }
+      } else {
+        byte[] output = outcome.succeeded() && bulk != null ? bulk.toByteArray() : new byte[0];
+        replyTo.tell(new WorkerReply.Completed(node, outcome, Payload.of(output, materializer), output.length, durationMs, queuedMs));
+      }
+      return outcome;
     });
   }
 
@@ -68,5 +118,20 @@ public final class FunctionRunner {
     var cached = engine.cached(spec.sha256(), spec.limits().memoryMb());
     return cached != null ? cached
         : engine.compile(spec.sha256(), registry.moduleBytes(spec), spec.limits().memoryMb(), spec.limits().timeoutMs());
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // closing only cancels the rest of an upload
+    }
+  }
+
+  /** Ends a streamed response abnormally, so the client cannot take a failed call for a complete one. */
+  static final class FunctionFailedMidStream extends RuntimeException {
+    FunctionFailedMidStream(String function, Outcome outcome) {
+      super(function + " failed after its output began: " + outcome.getClass().getSimpleName());
+    }
   }
 }

@@ -2,5 +2,9 @@ package org.hpcfaas.cluster;
 
 import java.util.Map;
 
-/** One invocation as it travels to a worker: its id, the whole input (bulk) and the guest's environment. */
-public record InvocationRequest(String id, byte[] input, Map<String, String> env) implements CborSerializable {}
+/**
+ * One invocation as it travels to a worker: its id, its input, the guest's environment, and whether the
+ * output should stream back as it is written (else it comes back whole, when the function has ended).
+ */
+public record InvocationRequest(String id, Payload input, Map<String, String> env, boolean streamOutput)
+    implements CborSerializable {}

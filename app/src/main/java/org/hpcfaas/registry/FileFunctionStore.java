@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stores modules content-addressed ({@code modules/<sha256>.wasm}) and metadata
- * ({@code functions/<name>.json}) under the data directory. Each file is written to a temporary
+ * ({@code functions/<name>.json}, a {@link RegistryEntry}: deletions are kept as tombstones so a node
+ * that missed one cannot bring the function back) under the data directory. Each file is written to a temporary
  * file, fsynced, renamed into place, and the directory fsynced, so a crash leaves either the old or
  * the new file, never a torn one.
  */
@@ -54,23 +55,22 @@ public final class FileFunctionStore implements FunctionStore {
   }
 
   @Override
-  public void putSpec(FunctionSpec spec) throws IOException {
-    writeDurably(functions.resolve(spec.name() + ".json"), json.writeValueAsBytes(spec));
+  public boolean hasModule(String sha256) {
+    return Files.exists(modules.resolve(sha256 + ".wasm"));
   }
 
   @Override
-  public void deleteSpec(String name) throws IOException {
-    Files.deleteIfExists(functions.resolve(name + ".json"));
-    syncDirectory(functions);
+  public void putEntry(RegistryEntry entry) throws IOException {
+    writeDurably(functions.resolve(entry.name() + ".json"), json.writeValueAsBytes(entry));
   }
 
   @Override
-  public List<FunctionSpec> specs() throws IOException {
-    var specs = new ArrayList<FunctionSpec>();
+  public List<RegistryEntry> entries() throws IOException {
+    var specs = new ArrayList<RegistryEntry>();
     try (var files = Files.newDirectoryStream(functions, "*.json")) {
       for (var file : files) {
         try {
-          specs.add(json.readValue(file.toFile(), FunctionSpec.class));
+          specs.add(json.readValue(file.toFile(), RegistryEntry.class));
         } catch (IOException e) {
           log.error("Skipping unreadable function metadata {}: {}", file, e.getMessage());
         }

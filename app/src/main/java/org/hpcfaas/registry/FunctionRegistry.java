@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The functions this node knows: validated at deploy (compiled by the engine), kept durably in the
- * {@link FunctionStore}, and served from memory. A deploy completes only once it is durable.
+ * This node's view of the functions: validated at deploy (compiled by the engine), kept durably in the
+ * {@link FunctionStore}, served from memory. Changes made elsewhere arrive through {@link #apply}; a
+ * deploy here completes only once it is durable here (replication to other nodes is the caller's part).
  */
 public final class FunctionRegistry {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);
@@ -32,8 +34,8 @@ public final class FunctionRegistry {
   private final WasmEngine engine;
   private final WasmExecutor executor;
   private final RegistrySettings settings;
-  private final Map<String, FunctionSpec> functions = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastVersions = new ConcurrentHashMap<>();
+  private final Map<String, RegistryEntry> entries = new ConcurrentHashMap<>();
+  private volatile ModuleFetcher fetcher = sha -> Optional.empty();
 
   public FunctionRegistry(FunctionStore store, WasmEngine engine, WasmExecutor executor, RegistrySettings settings)
       throws IOException {
@@ -41,29 +43,61 @@ public final class FunctionRegistry {
     this.engine = engine;
     this.executor = executor;
     this.settings = settings;
-    for (var spec : store.specs()) {
-      functions.put(spec.name(), spec);
-      lastVersions.put(spec.name(), spec.version());
+    for (var entry : store.entries()) {
+      entries.put(entry.name(), entry);
     }
-    log.info("Registry loaded {} function(s) from the store", functions.size());
+    log.info("Registry loaded {} function(s) from the store", list().size());
   }
 
   public RegistrySettings settings() {
     return settings;
   }
 
+  /** Where modules missing from the local store come from (peers, in a cluster). */
+  public void fetchMissingModulesWith(ModuleFetcher fetcher) {
+    this.fetcher = fetcher;
+  }
+
   public Optional<FunctionSpec> get(String name) {
-    return Optional.ofNullable(functions.get(name));
+    return Optional.ofNullable(entries.get(name)).map(RegistryEntry::spec);
   }
 
   public List<FunctionSpec> list() {
-    return functions.values().stream().sorted(Comparator.comparing(FunctionSpec::name)).toList();
+    return entries.values().stream().filter(e -> !e.deleted()).map(RegistryEntry::spec)
+        .sorted(Comparator.comparing(FunctionSpec::name)).toList();
   }
 
-  /** The module bytes of a deployed function, from the store. */
+  /** Every entry, deletions included, for replication. */
+  public Collection<RegistryEntry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  public boolean hasModule(String sha256) {
+    return store.hasModule(sha256);
+  }
+
+  public Optional<byte[]> localModule(String sha256) throws IOException {
+    return store.module(sha256);
+  }
+
+  /** The module bytes of a function: from the local store, else fetched and stored. */
   public byte[] moduleBytes(FunctionSpec spec) throws IOException {
-    return store.module(spec.sha256())
-        .orElseThrow(() -> new IOException("module " + spec.sha256() + " of " + spec.name() + " is missing from the store"));
+    var local = store.module(spec.sha256());
+    if (local.isPresent()) {
+      return local.get();
+    }
+    var fetched = fetcher.fetch(spec.sha256())
+        .orElseThrow(() -> new IOException("module " + spec.sha256() + " of " + spec.name() + " is on no reachable node"));
+    storeModule(spec.sha256(), fetched);
+    return fetched;
+  }
+
+  /** Stores module bytes that came from elsewhere, after checking they are what their hash says. */
+  public void storeModule(String sha256, byte[] module) throws IOException {
+    if (!sha256(module).equals(sha256)) {
+      throw new IOException("module bytes do not match their sha256 " + sha256);
+    }
+    store.putModule(sha256, module);
   }
 
   /** Checks a deploy request before any work is done on the module. */
@@ -95,23 +129,24 @@ public final class FunctionRegistry {
 
   /**
    * Validates and compiles the module on the WASM pool, stores it durably, then publishes the new
-   * version. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
+   * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
-  public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits) {
+  public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent) {
     String sha256 = sha256(module);
     return executor.submit(() -> {
       try {
         var compiled = engine.compile(sha256, module, limits.memoryMb(), limits.timeoutMs());
         store.putModule(sha256, module);
         synchronized (this) {
-          long version = lastVersions.getOrDefault(name, 0L) + 1;
-          var spec = new FunctionSpec(name, version, sha256, module.length, compiled.kind(), limits, Instant.now());
-          store.putSpec(spec);
-          lastVersions.put(name, version);
-          functions.put(name, spec);
-          log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {})", name, version,
-              module.length, compiled.kind(), sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency());
-          return spec;
+          var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, compiled.kind(), limits, idempotent,
+              Instant.now());
+          var entry = RegistryEntry.of(spec);
+          store.putEntry(entry);
+          entries.put(name, entry);
+          log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", name, spec.version(),
+              module.length, compiled.kind(), sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency(),
+              idempotent ? ", idempotent" : "");
+          return entry;
         }
       } catch (InvalidModuleException e) {
         throw new CompletionException(new DeployRejected(DeployRejected.Reason.MODULE, e.getMessage()));
@@ -121,19 +156,47 @@ public final class FunctionRegistry {
     });
   }
 
-  /** Removes a function durably; false if there was none. */
-  public synchronized boolean delete(String name) throws IOException {
-    var spec = functions.get(name);
-    if (spec == null) {
+  /** Deletes a function durably (keeping a tombstone); empty if there was none. */
+  public synchronized Optional<RegistryEntry> delete(String name) throws IOException {
+    var current = entries.get(name);
+    if (current == null || current.deleted()) {
+      return Optional.empty();
+    }
+    var tombstone = RegistryEntry.tombstone(name, current.version() + 1);
+    store.putEntry(tombstone);
+    entries.put(name, tombstone);
+    forgetCompiled(current.spec());
+    log.info("Deleted {} (was v{})", name, current.version());
+    return Optional.of(tombstone);
+  }
+
+  /**
+   * Takes a change made on another node, if it is newer than what this node has (or the same version
+   * decided differently, when two nodes deployed at once). Its module must already be in the store.
+   */
+  public synchronized boolean apply(RegistryEntry entry) throws IOException {
+    var current = entries.get(entry.name());
+    if (current != null && (current.version() > entry.version() || current.equals(entry))) {
       return false;
     }
-    store.deleteSpec(name);
-    functions.remove(name);
-    if (functions.values().stream().noneMatch(s -> s.sha256().equals(spec.sha256()))) {
+    store.putEntry(entry);
+    entries.put(entry.name(), entry);
+    if (current != null && !current.deleted()) {
+      forgetCompiled(current.spec());
+    }
+    log.info("{} {} v{} (replicated)", entry.deleted() ? "Deleted" : "Deployed", entry.name(), entry.version());
+    return true;
+  }
+
+  private long nextVersion(String name) {
+    var current = entries.get(name);
+    return current == null ? 1 : current.version() + 1;
+  }
+
+  private void forgetCompiled(FunctionSpec spec) {
+    if (entries.values().stream().noneMatch(e -> !e.deleted() && e.spec().sha256().equals(spec.sha256()))) {
       engine.evict(spec.sha256());
     }
-    log.info("Deleted {} (was v{})", name, spec.version());
-    return true;
   }
 
   private static void checkName(String name) throws DeployRejected {

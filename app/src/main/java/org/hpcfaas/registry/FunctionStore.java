@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** Durable storage of modules (by sha256) and function metadata; every write is durable when it returns. */
+/** Durable storage of modules (by sha256) and registry entries; every write is durable when it returns. */
 public interface FunctionStore {
   /** Stores module bytes under their sha256, unless already there. */
   void putModule(String sha256, byte[] module) throws IOException;
 
   Optional<byte[]> module(String sha256) throws IOException;
 
-  void putSpec(FunctionSpec spec) throws IOException;
+  boolean hasModule(String sha256);
 
-  void deleteSpec(String name) throws IOException;
+  /** Stores a function's latest entry (a version, or its deletion), replacing the previous one. */
+  void putEntry(RegistryEntry entry) throws IOException;
 
-  List<FunctionSpec> specs() throws IOException;
+  List<RegistryEntry> entries() throws IOException;
 }

@@ -3,22 +3,30 @@ package org.hpcfaas.wasm;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** The guest's stdout: forwards every write at once, and stops the guest when it writes past its limit. */
+/**
+ * The guest's stdout: forwards every write at once, stops the guest when it writes past its limit, and
+ * stops it too when the stream it writes to breaks (the client went away).
+ */
 final class CappedOutput extends OutputStream {
   private final OutputStream target;
   private final long limit;
-  private final Runnable onExceeded;
+  private final Runnable stop;
   private long written;
   private volatile boolean exceeded;
+  private volatile IOException broken;
 
-  CappedOutput(OutputStream target, long limit, Runnable onExceeded) {
+  CappedOutput(OutputStream target, long limit, Runnable stop) {
     this.target = target;
     this.limit = limit;
-    this.onExceeded = onExceeded;
+    this.stop = stop;
   }
 
   boolean exceeded() {
     return exceeded;
+  }
+
+  IOException broken() {
+    return broken;
   }
 
   @Override
@@ -30,11 +38,17 @@ final class CappedOutput extends OutputStream {
   public void write(byte[] b, int off, int len) throws IOException {
     if (limit >= 0 && written + len > limit) {
       exceeded = true;
-      onExceeded.run();
+      stop.run();
       throw new IOException("output limit of " + limit + " bytes exceeded");
     }
     written += len;
-    target.write(b, off, len);
+    try {
+      target.write(b, off, len);
+    } catch (IOException e) {
+      broken = e;
+      stop.run();
+      throw e;
+    }
   }
 
   @Override

@@ -5,21 +5,27 @@ import org.graalvm.polyglot.PolyglotException;
 
 /** Runs one call into a guest and turns however it ended into an {@link Outcome}. */
 final class GuestCall {
+  /** What watches one call: its time limit and its guarded stdin and stdout. */
+  record Guards(Watchdog.Watch watch, GuardedInput in, CappedOutput out, long outputLimit, long timeoutMs) {}
+
   private GuestCall() {}
 
-  static Outcome run(IntSupplier call, Watchdog.Watch watch, CappedOutput out, long outputLimit, StderrTail err,
-      MemoryProbe probe, int memoryMb, long timeoutMs, double capMargin) {
+  static Outcome run(IntSupplier call, Guards guards, StderrTail err, MemoryProbe probe, int memoryMb, double capMargin) {
     try {
       int code = call.getAsInt();
-      watch.done();
+      guards.watch().done();
       return code == 0 ? new Outcome.Succeeded(err.text()) : failure(new Outcome.Exited(code, err.text()), probe, memoryMb, capMargin);
     } catch (PolyglotException e) {
-      watch.done();
-      if (out.exceeded()) {
-        return new Outcome.OutputTooLarge(outputLimit, err.text());
+      guards.watch().done();
+      if (guards.out().exceeded()) {
+        return new Outcome.OutputTooLarge(guards.outputLimit(), err.text());
       }
-      if (watch.timedOut()) {
-        return new Outcome.TimedOut(timeoutMs, err.text());
+      var broken = guards.out().broken() != null ? guards.out().broken() : guards.in().broken();
+      if (broken != null) {
+        return new Outcome.Aborted("the call's stream broke: " + broken.getMessage(), err.text());
+      }
+      if (guards.watch().timedOut()) {
+        return new Outcome.TimedOut(guards.timeoutMs(), err.text());
       }
       if (e.isExit()) {
         int code = e.getExitStatus();

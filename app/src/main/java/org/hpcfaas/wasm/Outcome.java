@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(Outcome.MemoryExhausted.class),
   @JsonSubTypes.Type(Outcome.OutputTooLarge.class),
   @JsonSubTypes.Type(Outcome.Overloaded.class),
+  @JsonSubTypes.Type(Outcome.Aborted.class),
   @JsonSubTypes.Type(Outcome.Broken.class)
 })
 public sealed interface Outcome {
@@ -42,6 +43,9 @@ public sealed interface Outcome {
 
   /** Not run: the node had no room for it (queue full, memory budget exhausted). */
   record Overloaded(String reason, String stderr) implements Outcome {}
+
+  /** Stopped because its input or output stream broke: the client went away mid-call. */
+  record Aborted(String reason, String stderr) implements Outcome {}
 
   /** The runtime failed, not the function (an internal error of the engine). */
   record Broken(String message, String stderr) implements Outcome {}

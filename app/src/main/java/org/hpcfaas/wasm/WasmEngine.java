@@ -132,16 +132,17 @@ public final class WasmEngine implements AutoCloseable {
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
     var stopper = new Stopper();
+    var in = new GuardedInput(inv.stdin(), stopper);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), stopper);
-    var ctx = newContext(inv.stdin(), out, err, environment(inv), inv.function());
+    var ctx = newContext(in, out, err, environment(inv), inv.function());
     try {
-      var watch = stopper.watch = watchdog.watch(ctx, timeoutMs);
+      var guards = new GuestCall.Guards(stopper.watch = watchdog.watch(ctx, timeoutMs), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
         Value exports = instantiate(ctx, module);
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
-      }, watch, out, inv.outputLimit(), err, probe, module.memoryMb(), timeoutMs, settings.memoryCapMargin());
+      }, guards, err, probe, module.memoryMb(), settings.memoryCapMargin());
     } finally {
       closeQuietly(ctx);
       budget.release(module.memoryMb());
@@ -180,16 +181,18 @@ public final class WasmEngine implements AutoCloseable {
     }
   }
 
-  /** Calls a warm instance's handler once; the caller discards the instance unless it succeeded. */
+  /** Calls a warm instance's handler once; the caller decides whether the instance may be reused. */
   Outcome call(ReactorInstance instance, Invocation inv, long timeoutMs) {
     var stopper = new Stopper();
+    var in = new GuardedInput(inv.stdin(), stopper);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), stopper);
-    instance.streams().bind(inv.stdin(), out);
+    instance.streams().bind(in, out);
     instance.stderr().reset();
-    var watch = stopper.watch = watchdog.watch(instance.context(), timeoutMs);
+    var guards = new GuestCall.Guards(stopper.watch = watchdog.watch(instance.context(), timeoutMs), in, out,
+        inv.outputLimit(), timeoutMs);
     try {
-      return GuestCall.run(() -> instance.handle().execute().asInt(), watch, out, inv.outputLimit(),
-          instance.stderr(), instance.probe(), instance.module().memoryMb(), timeoutMs, settings.memoryCapMargin());
+      return GuestCall.run(() -> instance.handle().execute().asInt(), guards, instance.stderr(), instance.probe(),
+          instance.module().memoryMb(), settings.memoryCapMargin());
     } finally {
       instance.streams().unbind();
     }
@@ -204,7 +207,7 @@ public final class WasmEngine implements AutoCloseable {
     return budget;
   }
 
-  /** Stops a guest that wrote past its output limit; bound to the watch once the Context exists. */
+  /** Stops a guest whose streams broke or overflowed; bound to the watch once the Context exists. */
   private static final class Stopper implements Runnable {
     volatile Watchdog.Watch watch;
 

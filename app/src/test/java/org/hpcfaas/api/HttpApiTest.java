@@ -154,12 +154,26 @@ class HttpApiTest {
   }
 
   @Test
-  void inputAboveTheBulkLimitIs413() throws Exception {
-    assertProblem(node.invoke("echo", new byte[(1 << 20) + 1], ""), 413, "input-too-large");
-    var chunked = node.send(HttpRequest.newBuilder(URI.create(node.url + "/v1/functions/echo/invoke"))
+  void bulkInputAboveTheLimitIs413() throws Exception {
+    assertProblem(node.invoke("echo", new byte[(1 << 20) + 1], "transfer=bulk"), 413, "input-too-large");
+    var chunked = node.send(HttpRequest.newBuilder(URI.create(node.url + "/v1/functions/echo/invoke?transfer=bulk"))
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[(1 << 20) + 10]))));
     assertProblem(chunked, 413, "input-too-large");
-    assertEquals(256 << 10, node.invoke("echo", new byte[256 << 10], "").body().length, "up to the output limit");
+    assertEquals(256 << 10, node.invoke("echo", new byte[256 << 10], "transfer=bulk").body().length, "up to the output limit");
+  }
+
+  @Test
+  void largeInputIsStreamedWithoutTheBulkLimits() throws Exception {
+    var input = new byte[3 << 20];
+    new java.util.Random(7).nextBytes(input);
+    var r = node.invoke("echo", input, "");
+    assertEquals(200, r.statusCode());
+    assertTrue(Arrays.equals(input, r.body()), "3 MiB through echo, above both the bulk input and output limits");
+  }
+
+  @Test
+  void unknownTransferIs400() throws Exception {
+    assertProblem(node.invoke("echo", new byte[1], "transfer=pigeon"), 400, "invalid-request");
   }
 
   @Test
@@ -193,6 +207,8 @@ class HttpApiTest {
     assertEquals("cluster", cluster.get("mode").asText());
     assertEquals(1, cluster.get("members").size());
     assertEquals("Up", cluster.at("/members/0/status").asText());
-    assertTrue(cluster.at("/self/wasmSlots").asInt() >= 1);
+    assertTrue(cluster.at("/members/0/wasmSlots").asInt() >= 1, cluster::toString);
+    assertEquals("cluster", cluster.at("/members/0/mode").asText());
+    assertEquals("[\"gateway\",\"worker\"]", cluster.at("/members/0/roles").toString());
   }
 }

@@ -1,0 +1,37 @@
+package org.hpcfaas.cluster;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.hpcfaas.wasm.WasmEngine;
+import org.hpcfaas.wasm.WasmExecutor;
+
+/** This worker's load, counted where the work happens and served to any gateway that asks. */
+public final class NodeStats {
+  public static final ServiceKey<Get> SERVICE = ServiceKey.create(Get.class, "hpcfaas-node-stats");
+
+  public record Get(ActorRef<Snapshot> replyTo) implements CborSerializable {}
+
+  /** One node's figures for {@code GET /v1/cluster}. */
+  public record Snapshot(String node, int wasmSlots, int wasmBusy, int inFlight, long completed, int replicasHosted,
+      int memoryBudgetMb, int memoryFreeMb, String runtime) implements CborSerializable {}
+
+  final AtomicInteger inFlight = new AtomicInteger();
+  final AtomicLong completed = new AtomicLong();
+  final AtomicInteger replicas = new AtomicInteger();
+
+  public Behavior<Get> behavior(String node, WasmEngine engine, WasmExecutor executor) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE, ctx.getSelf()));
+      return Behaviors.receiveMessage(get -> {
+        get.replyTo().tell(new Snapshot(node, executor.threads(), executor.busy(), inFlight.get(), completed.get(),
+            replicas.get(), engine.memoryBudgetMb(), engine.memoryFreeMb(), engine.runtimeName()));
+        return Behaviors.same();
+      });
+    });
+  }
+}
