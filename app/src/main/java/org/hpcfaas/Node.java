@@ -18,12 +18,15 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.api.AsyncRoutes;
 import org.hpcfaas.api.FunctionRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.JsonResponses;
 import org.hpcfaas.api.NodeRoutes;
+import org.hpcfaas.api.WebSocketRoutes;
 import org.hpcfaas.baseline.HttpInvoker;
 import org.hpcfaas.baseline.WorkerRoutes;
+import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.ClusterInvoker;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.cluster.FunctionRunner;
@@ -89,8 +92,8 @@ public final class Node implements AutoCloseable {
       var replication = new RegistryReplication(system, registry, materializer, settings.sharedDataDir(),
           settings.replicationTimeout(), address);
 
-      var stats = new NodeStats();
-      system.systemActorOf(stats.behavior(address, engine, executor), "node-stats", Props.empty());
+      var stats = new NodeStats(address, engine, executor);
+      system.systemActorOf(stats.behavior(), "node-stats", Props.empty());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
           settings.inputStall(), stats);
       FunctionActor.initSharding(system, runner, settings.queue());
@@ -105,8 +108,12 @@ public final class Node implements AutoCloseable {
       var responses = new JsonResponses(json);
       var functions = new FunctionRoutes(registry, replication, invoker, responses, materializer,
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
-      var node = new NodeRoutes(system, engine, executor, placement, responses, settings.mode());
-      Route routes = Directives.concat(functions.route(), node.route());
+      var node = new NodeRoutes(system, engine, executor, placement, stats, responses, settings.mode());
+      var webSockets = new WebSocketRoutes(registry, invoker, responses, materializer, settings.maxInputBytes(),
+          settings.bodyTimeout().toMillis());
+      var async = new AsyncRoutes(registry, new AsyncInvocations(system, invoker, materializer, settings.async()),
+          responses, materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
+      Route routes = Directives.concat(webSockets.route(), async.route(), functions.route(), node.route());
       if (settings.mode().equals("http")) {
         var worker = new WorkerRoutes(sharding, address, json, materializer, settings.queue().maxWait());
         routes = Directives.concat(worker.route(), routes);

@@ -3,6 +3,7 @@ package org.hpcfaas;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.registry.Limits;
 import org.hpcfaas.registry.RegistrySettings;
@@ -25,7 +26,8 @@ public record NodeSettings(
     FunctionActor.QueueSettings queue,
     int callsPerNode,
     boolean sharedDataDir,
-    Duration replicationTimeout) {
+    Duration replicationTimeout,
+    AsyncInvocations.Settings async) {
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
@@ -65,6 +67,9 @@ public record NodeSettings(
         new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
         c.getInt("cluster.calls-per-node"),
         c.getBoolean("cluster.shared-data-dir"),
-        c.getDuration("cluster.replication-timeout"));
+        c.getDuration("cluster.replication-timeout"),
+        new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),
+            c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
+            (int) c.getBytes("async.inline-output-size").longValue()));
   }
 }

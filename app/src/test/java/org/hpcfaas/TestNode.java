@@ -24,6 +24,12 @@ public final class TestNode implements AutoCloseable {
     this.url = "http://127.0.0.1:" + node.httpPort();
   }
 
+  /** This node's cluster address, as other nodes name it in --seed (HOST:PORT). */
+  public String clusterAddress() {
+    var a = node.system().address();
+    return a.getHost().get() + ":" + a.getPort().get();
+  }
+
   /** Starts a node with its data in {@code dataDir}; {@code extraConfig} (HOCON) overrides application.conf. */
   public static TestNode start(Path dataDir, String extraConfig) throws Exception {
     var config = ConfigFactory.parseString(extraConfig)

@@ -1,13 +1,10 @@
 package org.hpcfaas.api;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -20,24 +17,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.cluster.RegistryReplication;
-import org.hpcfaas.cluster.WorkerUnavailable;
 import org.hpcfaas.cluster.InvocationResult;
 import org.hpcfaas.cluster.Invoker;
 import org.hpcfaas.registry.DeployRejected;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.registry.FunctionSpec;
 import org.hpcfaas.registry.Limits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** {@code /v1/functions}: deploy, describe, list and delete functions, and invoke them (bulk). */
 public final class FunctionRoutes extends AllDirectives {
-  private static final Logger log = LoggerFactory.getLogger(FunctionRoutes.class);
-
-  /** Query parameters the runtime itself reads; all others become the guest's environment. */
-  private static final java.util.Set<String> RESERVED_PARAMS = java.util.Set.of("transfer");
-
-  private final FunctionRegistry registry;
+    private final FunctionRegistry registry;
   private final RegistryReplication deployments;
   private final Invoker invoker;
   private final JsonResponses responses;
@@ -89,7 +78,7 @@ public final class FunctionRoutes extends AllDirectives {
         limits = registry.checkRequest(name, intParam(params, "memoryMb"), longParam(params, "timeoutMs"),
             intParam(params, "concurrency"));
       } catch (DeployRejected e) {
-        return complete(responses.problem(rejected(e)));
+        return complete(responses.problem(Problems.ofFailure(e)));
       } catch (NumberFormatException e) {
         return complete(responses.problem(Problem.of(ProblemType.INVALID_LIMITS, e.getMessage())));
       }
@@ -115,7 +104,7 @@ public final class FunctionRoutes extends AllDirectives {
             "transfer must be bulk, stream or auto, got '" + transfer + "'")));
       }
       var id = UUID.randomUUID().toString();
-      var env = environment(params);
+      var env = GuestEnvironment.of(params);
       long length = entity.getContentLengthOption().orElse(-1L);
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
@@ -130,17 +119,6 @@ public final class FunctionRoutes extends AllDirectives {
           () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
               + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
     }));
-  }
-
-  private static Map<String, String> environment(Map<String, String> params) {
-    var env = new HashMap<String, String>();
-    params.forEach((k, v) -> {
-      if (!RESERVED_PARAMS.contains(k) && !k.startsWith("HPCFAAS_") && !k.isEmpty() && k.indexOf('=') < 0
-          && k.indexOf('\0') < 0 && v.indexOf('\0') < 0) {
-        env.put(k, v);
-      }
-    });
-    return env;
   }
 
   private HttpResponse result(FunctionSpec spec, String id, InvocationResult result) {
@@ -179,38 +157,14 @@ public final class FunctionRoutes extends AllDirectives {
   }
 
   private HttpResponse failure(Throwable e, java.util.function.Supplier<Problem> tooLarge) {
-    var cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof EntityStreamSizeException && tooLarge.get() != null) {
+    if (Problems.cause(e) instanceof EntityStreamSizeException && tooLarge.get() != null) {
       return responses.problem(tooLarge.get());
     }
-    if (cause instanceof DeployRejected d) {
-      return responses.problem(rejected(d));
-    }
-    if (cause instanceof RegistryReplication.NotDurable) {
-      return responses.problem(Problem.of(ProblemType.NOT_DURABLE, cause.getMessage()).with("retriable", true));
-    }
-    if (cause instanceof WorkerUnavailable) {
-      return responses.problem(Problem.of(ProblemType.NO_WORKER, cause.getMessage()).with("retriable", true));
-    }
-    if (cause instanceof TimeoutException) {
-      return responses.problem(Problem.of(ProblemType.WORKER_TIMEOUT, "no worker answered in time: " + cause.getMessage())
-          .with("retriable", true));
-    }
-    log.error("Request failed", cause);
-    return responses.problem(Problem.of(ProblemType.RUNTIME_ERROR, cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+    return responses.problem(Problems.ofFailure(e));
   }
 
   private HttpResponse notFound(String name) {
     return responses.problem(Problem.of(ProblemType.FUNCTION_NOT_FOUND, "no function named '" + name + "' is deployed"));
-  }
-
-  private static Problem rejected(DeployRejected e) {
-    var type = switch (e.reason()) {
-      case NAME -> ProblemType.INVALID_NAME;
-      case LIMITS -> ProblemType.INVALID_LIMITS;
-      case MODULE -> ProblemType.INVALID_MODULE;
-    };
-    return Problem.of(type, e.getMessage());
   }
 
   private static Integer intParam(Map<String, String> params, String key) {

@@ -32,7 +32,7 @@ public final class JsonResponses {
         .withEntity(PROBLEM_JSON, bytes(problem));
   }
 
-  private byte[] bytes(Object body) {
+  byte[] bytes(Object body) {
     try {
       return mapper.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {

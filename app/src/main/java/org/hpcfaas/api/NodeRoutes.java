@@ -31,11 +31,13 @@ public final class NodeRoutes extends AllDirectives {
   private final WasmEngine engine;
   private final WasmExecutor executor;
   private final WorkerPlacement placement;
+  private final NodeStats stats;
   private final JsonResponses responses;
   private final String mode;
 
   public NodeRoutes(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, WorkerPlacement placement,
-      JsonResponses responses, String mode) {
+      NodeStats stats, JsonResponses responses, String mode) {
+    this.stats = stats;
     this.system = system;
     this.engine = engine;
     this.executor = executor;
@@ -66,7 +68,7 @@ public final class NodeRoutes extends AllDirectives {
   }
 
   private CompletionStage<HttpResponse> cluster() {
-    return allStats().thenApply(stats -> {
+    return allStats().thenApply(byNode -> {
       var cluster = Cluster.get(system);
       var load = placement.load();
       List<Map<String, Object>> members = new ArrayList<>();
@@ -79,7 +81,7 @@ public final class NodeRoutes extends AllDirectives {
         member.put("mode", role(m, Worker.MODE_ROLE_PREFIX));
         member.put("http", "http://" + role(m, Worker.HTTP_ROLE_PREFIX));
         member.put("self", m.equals(cluster.selfMember()));
-        var s = stats.get(m.address().toString());
+        var s = byNode.get(m.address().toString());
         if (s != null) {
           member.put("wasmSlots", s.wasmSlots());
           member.put("wasmBusy", s.wasmBusy());
@@ -101,7 +103,7 @@ public final class NodeRoutes extends AllDirectives {
     });
   }
 
-  /** Every worker's figures, asked from each node's stats actor; nodes that do not answer in time are left out. */
+  /** Every node's figures: this one's directly, the others' asked (those that do not answer in time are left out). */
   private CompletionStage<Map<String, NodeStats.Snapshot>> allStats() {
     return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
             replyTo -> Receptionist.find(NodeStats.SERVICE, replyTo), STATS_TIMEOUT, system.scheduler())
@@ -114,7 +116,9 @@ public final class NodeRoutes extends AllDirectives {
               .toList();
           return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
             var byNode = new LinkedHashMap<String, NodeStats.Snapshot>();
-            asks.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(s -> byNode.put(s.node(), s));
+            var self = stats.snapshot();
+            byNode.put(self.node(), self);
+            asks.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(s -> byNode.putIfAbsent(s.node(), s));
             return byNode;
           });
         });

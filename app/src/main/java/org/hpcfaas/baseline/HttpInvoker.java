@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -36,6 +38,8 @@ public final class HttpInvoker extends PlacedInvoker {
     this.http = Http.get(system);
     this.json = json;
     this.materializer = materializer;
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-worker-connections",
+        () -> http.shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
   }
 
   @Override

@@ -24,12 +24,26 @@ public final class NodeStats {
   final AtomicLong completed = new AtomicLong();
   final AtomicInteger replicas = new AtomicInteger();
 
-  public Behavior<Get> behavior(String node, WasmEngine engine, WasmExecutor executor) {
+  private final String node;
+  private final WasmEngine engine;
+  private final WasmExecutor executor;
+
+  public NodeStats(String node, WasmEngine engine, WasmExecutor executor) {
+    this.node = node;
+    this.engine = engine;
+    this.executor = executor;
+  }
+
+  public Snapshot snapshot() {
+    return new Snapshot(node, executor.threads(), executor.busy(), inFlight.get(), completed.get(), replicas.get(),
+        engine.memoryBudgetMb(), engine.memoryFreeMb(), engine.runtimeName());
+  }
+
+  public Behavior<Get> behavior() {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE, ctx.getSelf()));
       return Behaviors.receiveMessage(get -> {
-        get.replyTo().tell(new Snapshot(node, executor.threads(), executor.busy(), inFlight.get(), completed.get(),
-            replicas.get(), engine.memoryBudgetMb(), engine.memoryFreeMb(), engine.runtimeName()));
+        get.replyTo().tell(snapshot());
         return Behaviors.same();
       });
     });
