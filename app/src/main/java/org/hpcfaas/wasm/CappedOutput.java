@@ -4,21 +4,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The guest's stdout: forwards every write at once, stops the guest when it writes past its limit, and
- * stops it too when the stream it writes to breaks (the client went away).
+ * The guest's stdout: forwards every write at once (pausing the guest's clock while a slow reader holds
+ * it), stops the guest when it writes past its limit, and when the stream breaks (the client went away).
  */
 final class CappedOutput extends OutputStream {
   private final OutputStream target;
   private final long limit;
-  private final Runnable stop;
+  private final CallControl control;
   private long written;
   private volatile boolean exceeded;
   private volatile IOException broken;
 
-  CappedOutput(OutputStream target, long limit, Runnable stop) {
+  CappedOutput(OutputStream target, long limit, CallControl control) {
     this.target = target;
     this.limit = limit;
-    this.stop = stop;
+    this.control = control;
   }
 
   boolean exceeded() {
@@ -38,16 +38,19 @@ final class CappedOutput extends OutputStream {
   public void write(byte[] b, int off, int len) throws IOException {
     if (limit >= 0 && written + len > limit) {
       exceeded = true;
-      stop.run();
+      control.stop();
       throw new IOException("output limit of " + limit + " bytes exceeded");
     }
     written += len;
+    control.pause();
     try {
       target.write(b, off, len);
     } catch (IOException e) {
       broken = e;
-      stop.run();
+      control.stop();
       throw e;
+    } finally {
+      control.resume();
     }
   }
 

@@ -3,15 +3,18 @@ package org.hpcfaas.wasm;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** The guest's stdin: when the stream it reads from breaks (the upload was cut), the guest is stopped. */
+/**
+ * The guest's stdin: while it waits for the caller's data its clock is paused; when the stream it reads
+ * from breaks (the upload was cut), the guest is stopped.
+ */
 final class GuardedInput extends InputStream {
   private final InputStream source;
-  private final Runnable stop;
+  private final CallControl control;
   private volatile IOException broken;
 
-  GuardedInput(InputStream source, Runnable stop) {
+  GuardedInput(InputStream source, CallControl control) {
     this.source = source;
-    this.stop = stop;
+    this.control = control;
   }
 
   IOException broken() {
@@ -26,12 +29,15 @@ final class GuardedInput extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    control.pause();
     try {
       return source.read(b, off, len);
     } catch (IOException e) {
       broken = e;
-      stop.run();
+      control.stop();
       throw e;
+    } finally {
+      control.resume();
     }
   }
 

@@ -131,12 +131,12 @@ public final class WasmEngine implements AutoCloseable {
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
-    var stopper = new Stopper();
-    var in = new GuardedInput(inv.stdin(), stopper);
-    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), stopper);
+    var control = new CallControl();
+    var in = new GuardedInput(inv.stdin(), control);
+    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
     var ctx = newContext(in, out, err, environment(inv), inv.function());
     try {
-      var guards = new GuestCall.Guards(stopper.watch = watchdog.watch(ctx, timeoutMs), in, out, inv.outputLimit(), timeoutMs);
+      var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
         Value exports = instantiate(ctx, module);
         probe.attach(exports);
@@ -183,12 +183,12 @@ public final class WasmEngine implements AutoCloseable {
 
   /** Calls a warm instance's handler once; the caller decides whether the instance may be reused. */
   Outcome call(ReactorInstance instance, Invocation inv, long timeoutMs) {
-    var stopper = new Stopper();
-    var in = new GuardedInput(inv.stdin(), stopper);
-    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), stopper);
+    var control = new CallControl();
+    var in = new GuardedInput(inv.stdin(), control);
+    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
     instance.streams().bind(in, out);
     instance.stderr().reset();
-    var guards = new GuestCall.Guards(stopper.watch = watchdog.watch(instance.context(), timeoutMs), in, out,
+    var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
         inv.outputLimit(), timeoutMs);
     try {
       return GuestCall.run(() -> instance.handle().execute().asInt(), guards, instance.stderr(), instance.probe(),
@@ -205,19 +205,6 @@ public final class WasmEngine implements AutoCloseable {
 
   MemoryBudget budget() {
     return budget;
-  }
-
-  /** Stops a guest whose streams broke or overflowed; bound to the watch once the Context exists. */
-  private static final class Stopper implements Runnable {
-    volatile Watchdog.Watch watch;
-
-    @Override
-    public void run() {
-      var w = watch;
-      if (w != null) {
-        w.kill();
-      }
-    }
   }
 
   private boolean reserve(int memoryMb) {

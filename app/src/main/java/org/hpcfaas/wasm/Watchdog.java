@@ -6,7 +6,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.graalvm.polyglot.Context;
 
-/** Stops guests at their time limit by cancelling their Context; a stopped instance is never reused. */
+/**
+ * Stops guests at their time limit by cancelling their Context; a stopped instance is never reused.
+ * The limit bounds the time a guest runs, not the time it waits for its caller: while it is blocked
+ * reading a streamed stdin or writing to a slow reader the clock is paused (a stalled stream fails on
+ * its own, see {@code hpcfaas.invoke.input-stall}).
+ */
 final class Watchdog implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     var t = new Thread(r, "hpcfaas-watchdog");
@@ -14,19 +19,64 @@ final class Watchdog implements AutoCloseable {
     return t;
   });
 
-  /** One watched call: fires after {@code timeoutMs} unless cancelled first. */
+  /** One watched call: fires once it has run for {@code timeoutMs}, unless done first. */
   final class Watch {
     private final Context context;
-    private final ScheduledFuture<?> timer;
+    private final long budgetNanos;
+    private long usedNanos;
+    private long runningSince;
+    private ScheduledFuture<?> check;
+    private boolean done;
     private volatile boolean timedOut;
     private volatile boolean killed;
 
     private Watch(Context context, long timeoutMs) {
       this.context = context;
-      this.timer = Watchdog.this.timer.schedule(() -> {
-        timedOut = true;
+      this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      this.runningSince = System.nanoTime();
+      schedule(budgetNanos);
+    }
+
+    private synchronized void schedule(long delayNanos) {
+      if (!done) {
+        check = timer.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private void check() {
+      long left;
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        left = budgetNanos - used();
+        if (left <= 0) {
+          timedOut = true;
+        }
+      }
+      if (left <= 0) {
         kill();
-      }, timeoutMs, TimeUnit.MILLISECONDS);
+      } else {
+        schedule(left);
+      }
+    }
+
+    private long used() {
+      return usedNanos + (runningSince >= 0 ? System.nanoTime() - runningSince : 0);
+    }
+
+    /** The guest blocks on its caller's stream: stop the clock. */
+    synchronized void pause() {
+      if (runningSince >= 0) {
+        usedNanos += System.nanoTime() - runningSince;
+        runningSince = -1;
+      }
+    }
+
+    synchronized void resume() {
+      if (runningSince < 0) {
+        runningSince = System.nanoTime();
+      }
     }
 
     boolean timedOut() {
@@ -48,8 +98,11 @@ final class Watchdog implements AutoCloseable {
       });
     }
 
-    void done() {
-      timer.cancel(false);
+    synchronized void done() {
+      done = true;
+      if (check != null) {
+        check.cancel(false);
+      }
     }
   }
 

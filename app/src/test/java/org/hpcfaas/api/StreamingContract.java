@@ -86,6 +86,26 @@ abstract class StreamingContract {
   }
 
   @Test
+  void timeLimitDoesNotCountTheWaitForASlowUploader() throws Exception {
+    assertEquals(201, node.deploy("quick", TestModules.example("upper"), "timeoutMs=1000").statusCode());
+    try (var socket = new Socket("127.0.0.1", node.node.httpPort())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/functions/quick/invoke HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      chunk(out, "slow\n");
+      var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      assertEquals("HTTP/1.1 200 OK", in.readLine());
+      assertTrue(readUntil(in, "SLOW"));
+      Thread.sleep(2500);
+      chunk(out, "producer\n");
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertTrue(readUntil(in, "PRODUCER"), "still running 2.5 s later: waiting for input is not running time");
+    }
+  }
+
+  @Test
   void failureAfterOutputBeganEndsTheResponseAbnormally() throws Exception {
     var request = HttpRequest.newBuilder(URI.create(node.url + "/v1/functions/midfail/invoke?transfer=stream"))
         .POST(HttpRequest.BodyPublishers.ofString("some input"));
