@@ -18,8 +18,8 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
-import org.hpcfaas.api.AsyncRoutes;
 import org.hpcfaas.api.FunctionRoutes;
+import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.JsonResponses;
 import org.hpcfaas.api.NodeRoutes;
@@ -30,8 +30,10 @@ import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.ClusterInvoker;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.cluster.FunctionRunner;
+import org.hpcfaas.cluster.InvocationLog;
 import org.hpcfaas.cluster.Invoker;
 import org.hpcfaas.cluster.MembershipWatcher;
+import org.hpcfaas.cluster.NodeMetrics;
 import org.hpcfaas.cluster.NodeStats;
 import org.hpcfaas.cluster.RegistryReplication;
 import org.hpcfaas.cluster.Worker;
@@ -94,8 +96,11 @@ public final class Node implements AutoCloseable {
 
       var stats = new NodeStats(address, engine, executor);
       system.systemActorOf(stats.behavior(), "node-stats", Props.empty());
+      var metrics = new NodeMetrics(system, engine, executor);
+      var invocationLog = new InvocationLog(settings.recentInvocations());
+      system.systemActorOf(invocationLog.service(), "invocation-log", Props.empty());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), stats);
+          settings.inputStall(), stats, metrics, invocationLog);
       FunctionActor.initSharding(system, runner, settings.queue());
       var sharding = ClusterSharding.get(system);
 
@@ -108,10 +113,10 @@ public final class Node implements AutoCloseable {
       var responses = new JsonResponses(json);
       var functions = new FunctionRoutes(registry, replication, invoker, responses, materializer,
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
-      var node = new NodeRoutes(system, engine, executor, placement, stats, responses, settings.mode());
+      var node = new NodeRoutes(system, engine, executor, placement, stats, metrics, responses, settings.mode());
       var webSockets = new WebSocketRoutes(registry, invoker, responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis());
-      var async = new AsyncRoutes(registry, new AsyncInvocations(system, invoker, materializer, settings.async()),
+      var async = new InvocationRoutes(system, registry, new AsyncInvocations(system, invoker, materializer, settings.async()),
           responses, materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
       Route routes = Directives.concat(webSockets.route(), async.route(), functions.route(), node.route());
       if (settings.mode().equals("http")) {

@@ -27,7 +27,8 @@ public record NodeSettings(
     int callsPerNode,
     boolean sharedDataDir,
     Duration replicationTimeout,
-    AsyncInvocations.Settings async) {
+    AsyncInvocations.Settings async,
+    int recentInvocations) {
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
@@ -70,6 +71,7 @@ public record NodeSettings(
         c.getDuration("cluster.replication-timeout"),
         new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
-            (int) c.getBytes("async.inline-output-size").longValue()));
+            (int) c.getBytes("async.inline-output-size").longValue()),
+        c.getInt("log.recent-per-function"));
   }
 }

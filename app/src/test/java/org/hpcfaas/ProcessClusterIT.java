@@ -97,13 +97,15 @@ class ProcessClusterIT {
       env.put("JAVA_HOME", System.getProperty("java.home"));
       // calls-per-node = 1: a function spreads over every worker as soon as two of its calls overlap, so
       // that 8 clients keep all three nodes busy (the default, 4, would leave one node idle at this load).
-      env.put("JAVA_OPTS", "-Xmx400m -Dhpcfaas.cluster.calls-per-node=1");
+      env.put("JAVA_OPTS", ("-Xmx400m -Dhpcfaas.cluster.calls-per-node=1 "
+          + System.getProperty("hpcfaas.it.java-opts", "")).strip());
       // The jar Maven just packaged: never rebuild from the node's launcher.
       env.put("HPCFAAS_NO_BUILD", "1");
       env.remove("HPCFAAS_MODE");
       env.remove("HPCFAAS_DATA_DIR");
       builder.redirectErrorStream(true);
-      Files.writeString(log, "==== " + elapsed() + " starting node " + index + "\n", StandardCharsets.UTF_8,
+      Files.writeString(log, "==== " + java.time.LocalTime.now() + " (test +" + elapsed() + " ms) starting node " + index
+          + ": " + String.join(" ", builder.command()) + "\n", StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       process = builder.start();
@@ -362,6 +364,22 @@ class ProcessClusterIT {
       for (var n : nodes) {
         n.stop();
       }
+      keepLogs(mode, nodes);
+    }
+  }
+
+  /** Copies the node logs to target/process-cluster-it/MODE/ (kept after the temporary directory is gone). */
+  private static void keepLogs(String mode, List<NodeProcess> nodes) {
+    try {
+      var dir = Path.of("target", "process-cluster-it", mode);
+      Files.createDirectories(dir);
+      for (var n : nodes) {
+        if (Files.exists(n.log)) {
+          Files.copy(n.log, dir.resolve(n.log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      System.out.println("ProcessClusterIT: cannot keep the node logs: " + e);
     }
   }
 
@@ -424,7 +442,7 @@ class ProcessClusterIT {
   }
 
   private void log(String message) {
-    System.out.printf("ProcessClusterIT +%6d ms  %s%n", elapsed(), message);
+    System.out.printf("ProcessClusterIT +%6d ms (%s)  %s%n", elapsed(), java.time.LocalTime.now(), message);
   }
 
   private String summary(String mode, List<Call> all, long killMs, long restartMs, List<NodeProcess> nodes) {
@@ -446,6 +464,11 @@ class ProcessClusterIT {
     out.append(String.format("%n  kill at +%d ms; last failure %s; restart at +%d ms", killMs,
         lastFailure.isPresent() ? "+" + (lastFailure.getAsLong() - killMs) + " ms after the kill" : "none",
         restartMs));
+    // the failures themselves, in time order (ms relative to the kill), to compare with the node logs
+    all.stream().filter(c -> !c.ok()).sorted(java.util.Comparator.comparingLong(Call::startMs)).limit(30).forEach(c ->
+        out.append(String.format("%n    failed %-6s %-13s started %+6d ms, ended %+6d ms after the kill: %d %s %s", c.function(),
+            c.phase().name().toLowerCase(), c.startMs() - killMs, c.endMs() - killMs, c.status(),
+            c.problemType() == null ? "" : c.problemType().replace("urn:hpcfaas:problem:", ""), c.detail())));
     return out.toString();
   }
 

@@ -13,17 +13,24 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.hpcfaas.cluster.NodeMetrics;
 import org.hpcfaas.cluster.NodeStats;
 import org.hpcfaas.cluster.Worker;
 import org.hpcfaas.cluster.WorkerPlacement;
 import org.hpcfaas.wasm.WasmEngine;
 import org.hpcfaas.wasm.WasmExecutor;
 
-/** {@code GET /health} and {@code GET /v1/cluster}: is this node serving, and what is the cluster made of. */
+/**
+ * {@code GET /health}, {@code GET /v1/cluster} and {@code GET /metrics}: is this node serving, what is the
+ * cluster made of, and this node's Prometheus metrics.
+ */
 public final class NodeRoutes extends AllDirectives {
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
 
@@ -32,12 +39,14 @@ public final class NodeRoutes extends AllDirectives {
   private final WasmExecutor executor;
   private final WorkerPlacement placement;
   private final NodeStats stats;
+  private final NodeMetrics metrics;
   private final JsonResponses responses;
   private final String mode;
 
   public NodeRoutes(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, WorkerPlacement placement,
-      NodeStats stats, JsonResponses responses, String mode) {
+      NodeStats stats, NodeMetrics metrics, JsonResponses responses, String mode) {
     this.stats = stats;
+    this.metrics = metrics;
     this.system = system;
     this.engine = engine;
     this.executor = executor;
@@ -49,6 +58,8 @@ public final class NodeRoutes extends AllDirectives {
   public Route route() {
     return concat(
         path("health", () -> get(() -> complete(health()))),
+        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
+            ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8), metrics.scrape())))),
         path(PathMatchers.segment("v1").slash("cluster"), () -> get(() -> completeWithFuture(cluster()))));
   }
 

@@ -106,6 +106,9 @@ public final class FunctionActor {
         .onMessage(Finished.class, this::onFinished)
         .onSignal(PostStop.class, s -> {
           runner.stats().replicas.decrementAndGet();
+          if (current != null) {
+            runner.metrics().warmInstances(current.name(), 0);
+          }
           queue.forEach(q -> reject(q, "the function's actor stopped (node leaving?)"));
           if (pool != null) {
             pool.close();
@@ -131,6 +134,7 @@ public final class FunctionActor {
 
   private Behavior<Command> onFinished(Finished finished) {
     inFlight--;
+    runner.metrics().warmInstances(finished.invoke().spec().name(), pool == null ? 0 : pool.warm());
     while (!queue.isEmpty() && inFlight < queue.peekFirst().invoke().spec().limits().concurrency()) {
       var next = queue.pollFirst();
       long waitedNanos = System.nanoTime() - next.enqueuedNanos();

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,10 +34,15 @@ public final class FunctionRunner {
   private final long maxOutputBytes;
   private final Duration inputStall;
   private final NodeStats stats;
+  private final NodeMetrics metrics;
+  private final InvocationLog invocations;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
-      String node, long maxOutputBytes, Duration inputStall, NodeStats stats) {
+      String node, long maxOutputBytes, Duration inputStall, NodeStats stats, NodeMetrics metrics,
+      InvocationLog invocations) {
     this.stats = stats;
+    this.metrics = metrics;
+    this.invocations = invocations;
     this.engine = engine;
     this.executor = executor;
     this.registry = registry;
@@ -54,6 +58,10 @@ public final class FunctionRunner {
 
   NodeStats stats() {
     return stats;
+  }
+
+  NodeMetrics metrics() {
+    return metrics;
   }
 
   public ReactorPool newPool(FunctionSpec spec) {
@@ -79,14 +87,18 @@ public final class FunctionRunner {
   CompletionStage<Outcome> run(FunctionSpec spec, ReactorPool pool, InvocationRequest request, InputStream stdin,
       long queuedMs, ActorRef<WorkerReply> replyTo) {
     stats.inFlight.incrementAndGet();
+    var functionInFlight = metrics.inFlight(spec.name());
+    functionInFlight.incrementAndGet();
     return executor.submit(() -> {
+      var started = java.time.Instant.now();
       long start = System.nanoTime();
       var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();
       var streamed = request.streamOutput()
           ? new StreamedStdout(materializer, ref -> replyTo.tell(new WorkerReply.Streaming(node, ref, queuedMs)))
           : null;
-      OutputStream stdout = bulk != null ? bulk : streamed;
-      var inv = new Invocation(request.id(), spec.name(), request.env(), stdin, stdout, bulk != null ? maxOutputBytes : -1);
+      var in = new CountingStreams.In(stdin);
+      var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
+      var inv = new Invocation(request.id(), spec.name(), request.env(), in, out, bulk != null ? maxOutputBytes : -1);
       Outcome outcome;
       try {
         var module = module(spec);
@@ -99,8 +111,13 @@ public final class FunctionRunner {
         closeQuietly(stdin);
         stats.inFlight.decrementAndGet();
         stats.completed.incrementAndGet();
+        functionInFlight.decrementAndGet();
       }
-      long durationMs = (System.nanoTime() - start) / 1_000_000;
+      long durationNanos = System.nanoTime() - start;
+      long durationMs = durationNanos / 1_000_000;
+      metrics.invocation(spec, outcome, durationNanos, queuedMs, in.count, out.count);
+      invocations.record(new InvocationLog.Entry(request.id(), spec.name(), spec.version(), node, started, durationMs,
+          queuedMs, in.count, out.count, outcome));
       if (streamed != null && streamed.opened()) {
         streamed.finish(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
         if (!outcome.succeeded()) {

@@ -200,6 +200,37 @@ class HttpApiTest {
   }
 
   @Test
+  void metricsCountInvocationsByFunctionAndOutcome() throws Exception {
+    assertEquals(201, node.deploy("counted", TestModules.example("upper"), "").statusCode());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, node.invoke("counted", "abc").statusCode());
+    }
+    var metrics = text(node.get("/metrics"));
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hpcfaas_invocations_total{") && l.contains("function=\"counted\"")
+        && l.contains("outcome=\"Succeeded\"") && l.endsWith(" 3.0")), metrics);
+    assertTrue(metrics.contains("hpcfaas_invocation_duration_seconds_bucket{"), "duration histogram");
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hpcfaas_input_bytes_total{") && l.contains("counted")
+        && l.endsWith(" 9.0")), "3 calls of 3 bytes");
+    assertTrue(metrics.contains("hpcfaas_wasm_threads{") && metrics.contains("jvm_memory_used_bytes{"));
+    assertTrue(metrics.contains("hpcfaas_cluster_members{") && metrics.contains("status=\"Up\""));
+  }
+
+  @Test
+  void everyInvocationCanBeLookedUpWithItsStderr() throws Exception {
+    assertEquals(201, node.deploy("logged", TestModules.testFunction("fail"), "").statusCode());
+    var failed = node.invoke("logged", "x");
+    var id = failed.headers().firstValue("Hpcfaas-Invocation-Id").orElseThrow();
+    var record = json(node.get("/v1/invocations/" + id));
+    assertEquals("failed", record.get("status").asText());
+    assertEquals(7, record.get("exitCode").asInt());
+    assertEquals("something went wrong: bad input\n", record.get("stderr").asText());
+    var logs = json(node.get("/v1/functions/logged/logs"));
+    assertEquals(id, logs.get(logs.size() - 1).get("id").asText());
+    var text = text(node.get("/v1/functions/logged/logs?format=text"));
+    assertTrue(text.contains(id) && text.contains("  | something went wrong: bad input"), text);
+  }
+
+  @Test
   void healthAndClusterDescribeTheNode() throws Exception {
     var health = json(node.get("/health"));
     assertEquals("UP", health.get("status").asText());

@@ -1,6 +1,7 @@
 package org.hpcfaas.api;
 
 import java.util.LinkedHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -13,14 +14,19 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.AsyncRecord;
+import org.hpcfaas.cluster.InvocationLog;
 import org.hpcfaas.registry.FunctionRegistry;
+import org.hpcfaas.wasm.Outcome;
 
 /**
- * Asynchronous invocations: {@code POST /v1/functions/{name}/invocations} answers 202 with the id at
- * once; {@code GET /v1/invocations/{id}} tells how it goes, {@code GET /v1/invocations/{id}/output} gives
- * the raw output once it succeeded. Input is read whole (bulk limits apply).
+ * Invocations as records. Asynchronous ones: {@code POST /v1/functions/{name}/invocations} answers 202
+ * with the id at once (input is read whole, bulk limits apply), {@code GET /v1/invocations/{id}/output}
+ * gives the raw output once it succeeded. {@code GET /v1/invocations/{id}} tells how any invocation went
+ * (async ones by their gateway, recent synchronous ones by the worker that ran them, with their stderr);
+ * {@code GET /v1/functions/{name}/logs} lists a function's recent invocations on every worker.
  */
-public final class AsyncRoutes extends AllDirectives {
+public final class InvocationRoutes extends AllDirectives {
+  private final ActorSystem<?> system;
   private final FunctionRegistry registry;
   private final AsyncInvocations invocations;
   private final JsonResponses responses;
@@ -29,8 +35,9 @@ public final class AsyncRoutes extends AllDirectives {
   private final long bodyTimeoutMs;
   private final String node;
 
-  public AsyncRoutes(FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
+  public InvocationRoutes(ActorSystem<?> system, FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
       Materializer materializer, long maxInputBytes, long bodyTimeoutMs, String node) {
+    this.system = system;
     this.registry = registry;
     this.invocations = invocations;
     this.responses = responses;
@@ -44,10 +51,16 @@ public final class AsyncRoutes extends AllDirectives {
     return pathPrefix("v1", () -> concat(
         path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("invocations"),
             name -> post(() -> submit(name))),
+        path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("logs"),
+            name -> get(() -> parameterOptional("format", format -> completeWithFuture(
+                InvocationLog.recentAnywhere(system, name).thenApply(entries -> format.filter("text"::equals).isPresent()
+                    ? HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, text(entries))
+                    : responses.json(200, entries.stream().map(this::view).toList())))))),
         pathPrefix("invocations", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            pathEnd(() -> get(() -> completeWithFuture(invocations.find(id).thenApply(r -> r
-                .map(this::status)
-                .orElseGet(() -> notFound(id)))))),
+            pathEnd(() -> get(() -> completeWithFuture(invocations.find(id).thenCompose(r -> r.isPresent()
+                ? java.util.concurrent.CompletableFuture.completedFuture(status(r.get()))
+                : InvocationLog.findAnywhere(system, id).thenApply(e -> e.map(entry -> responses.json(200, view(entry)))
+                    .orElseGet(() -> notFound(id))))))),
             path("output", () -> get(() -> completeWithFuture(output(id)))))))));
   }
 
@@ -86,7 +99,7 @@ public final class AsyncRoutes extends AllDirectives {
     body.put("durationMs", record.durationMs());
     if (record.outcome() != null) {
       body.put("stderr", record.outcome().stderr());
-      if (record.outcome() instanceof org.hpcfaas.wasm.Outcome.Exited x) {
+      if (record.outcome() instanceof Outcome.Exited x) {
         body.put("exitCode", x.exitCode());
       }
       if (!record.outcome().succeeded()) {
@@ -101,6 +114,39 @@ public final class AsyncRoutes extends AllDirectives {
     }
     body.put("outputUrl", "/v1/invocations/" + record.id() + "/output");
     return responses.json(200, body);
+  }
+
+  /** One line per invocation, its stderr indented below it: what {@code ./hpcfaas logs} prints. */
+  private static String text(java.util.List<InvocationLog.Entry> entries) {
+    var out = new StringBuilder();
+    for (var e : entries) {
+      out.append(e.started()).append(' ').append(e.id()).append(" v").append(e.version()).append(' ')
+          .append(e.outcome().getClass().getSimpleName()).append(' ').append(e.durationMs()).append(" ms on ")
+          .append(e.node()).append('\n');
+      e.outcome().stderr().lines().forEach(line -> out.append("  | ").append(line).append('\n'));
+    }
+    return out.toString();
+  }
+
+  /** A synchronous invocation's record as the worker kept it (its output is not kept). */
+  private java.util.Map<String, Object> view(InvocationLog.Entry e) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("id", e.id());
+    body.put("function", e.function());
+    body.put("version", e.version());
+    body.put("status", e.outcome().succeeded() ? AsyncRecord.SUCCEEDED : AsyncRecord.FAILED);
+    body.put("node", e.node());
+    body.put("started", e.started());
+    body.put("durationMs", e.durationMs());
+    body.put("queuedMs", e.queuedMs());
+    body.put("bytesIn", e.bytesIn());
+    body.put("bytesOut", e.bytesOut());
+    body.put("exitCode", e.outcome() instanceof Outcome.Exited x ? x.exitCode() : e.outcome().succeeded() ? 0 : null);
+    body.put("stderr", e.outcome().stderr());
+    if (!e.outcome().succeeded()) {
+      body.put("problem", OutcomeProblems.of(e.function(), e.outcome()).with("invocationId", e.id()));
+    }
+    return body;
   }
 
   private java.util.concurrent.CompletionStage<HttpResponse> output(String id) {
