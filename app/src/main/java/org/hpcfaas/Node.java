@@ -18,13 +18,19 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.api.ApiRoutes;
 import org.hpcfaas.api.FunctionRoutes;
+import org.hpcfaas.api.TenantQuotas;
+import org.hpcfaas.api.TokenRoutes;
 import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.JsonResponses;
 import org.hpcfaas.api.NodeRoutes;
 import org.hpcfaas.api.WebSocketRoutes;
+import org.hpcfaas.auth.TokenReplicator;
+import org.hpcfaas.auth.TokenStore;
 import org.hpcfaas.baseline.HttpInvoker;
+import org.hpcfaas.baseline.InternalKey;
 import org.hpcfaas.baseline.WorkerRoutes;
 import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.ClusterInvoker;
@@ -106,21 +112,32 @@ public final class Node implements AutoCloseable {
 
       var placement = new WorkerPlacement(settings.callsPerNode());
       system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership", Props.empty());
+      var internalKey = settings.mode().equals("http") ? new InternalKey(system) : null;
       Invoker invoker = settings.mode().equals("http")
-          ? new HttpInvoker(system, placement, json, materializer)
+          ? new HttpInvoker(system, placement, internalKey, json, materializer)
           : new ClusterInvoker(placement, sharding, materializer, settings.queue().maxWait());
 
       var responses = new JsonResponses(json);
-      var functions = new FunctionRoutes(registry, replication, invoker, responses, materializer,
+      var tokens = new TokenStore(settings.dataDir(), json);
+      var tokenReplicator = new TokenReplicator(system, tokens);
+      if (settings.authEnabled()) {
+        TokenReplicator.bootstrap(tokens, tokenReplicator, settings.dataDir());
+      }
+      log.info("Authentication {}", settings.authEnabled() ? "on: every /v1 request needs a bearer token"
+          : "off: every caller may do everything (the API listens on " + settings.httpHost() + " only)");
+      var quotas = new TenantQuotas();
+      var functions = new FunctionRoutes(quotas, registry, replication, invoker, responses, materializer,
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
-      var node = new NodeRoutes(system, engine, executor, placement, stats, metrics, responses, settings.mode());
-      var webSockets = new WebSocketRoutes(registry, invoker, responses, materializer, settings.maxInputBytes(),
+      var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis());
-      var async = new InvocationRoutes(system, registry, new AsyncInvocations(system, invoker, materializer, settings.async()),
-          responses, materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
-      Route routes = Directives.concat(webSockets.route(), async.route(), functions.route(), node.route());
+      var invocations = new InvocationRoutes(system, quotas, invoker, registry,
+          new AsyncInvocations(system, materializer, settings.async()), responses, materializer, settings.maxInputBytes(),
+          settings.bodyTimeout().toMillis(), address);
+      var node = new NodeRoutes(system, engine, executor, placement, stats, metrics, responses, settings.mode());
+      Route routes = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations,
+          new TokenRoutes(tokens, tokenReplicator, json, responses, materializer), node).route();
       if (settings.mode().equals("http")) {
-        var worker = new WorkerRoutes(sharding, address, json, materializer, settings.queue().maxWait());
+        var worker = new WorkerRoutes(internalKey, sharding, address, json, materializer, settings.queue().maxWait());
         routes = Directives.concat(worker.route(), routes);
       }
       var binding = new HttpServer(responses)

@@ -28,7 +28,24 @@ public record NodeSettings(
     boolean sharedDataDir,
     Duration replicationTimeout,
     AsyncInvocations.Settings async,
-    int recentInvocations) {
+    int recentInvocations,
+    boolean authEnabled) {
+
+  /** "auto" turns authentication on when the API listens beyond this machine. */
+  private static boolean authEnabled(String setting, String host) {
+    return switch (setting) {
+      case "on" -> true;
+      case "off" -> false;
+      case "auto" -> {
+        try {
+          yield !java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+          yield true;
+        }
+      }
+      default -> throw new IllegalArgumentException("hpcfaas.auth.enabled must be on, off or auto, got " + setting);
+    };
+  }
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
@@ -72,6 +89,7 @@ public record NodeSettings(
         new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
             (int) c.getBytes("async.inline-output-size").longValue()),
-        c.getInt("log.recent-per-function"));
+        c.getInt("log.recent-per-function"),
+        authEnabled(c.getString("auth.enabled"), c.getString("http.host")));
   }
 }

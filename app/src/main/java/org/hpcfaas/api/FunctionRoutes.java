@@ -1,10 +1,11 @@
 package org.hpcfaas.api;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -16,6 +17,8 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.auth.Principal;
+import org.hpcfaas.auth.Right;
 import org.hpcfaas.cluster.RegistryReplication;
 import org.hpcfaas.cluster.InvocationResult;
 import org.hpcfaas.cluster.Invoker;
@@ -24,9 +27,12 @@ import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.registry.FunctionSpec;
 import org.hpcfaas.registry.Limits;
 
-/** {@code /v1/functions}: deploy, describe, list and delete functions, and invoke them (bulk). */
+/**
+ * {@code functions} under {@code /v1} or {@code /v1/namespaces/{ns}}: deploy, describe, list and delete
+ * functions, and invoke them (bulk or streamed).
+ */
 public final class FunctionRoutes extends AllDirectives {
-    private final FunctionRegistry registry;
+  private final FunctionRegistry registry;
   private final RegistryReplication deployments;
   private final Invoker invoker;
   private final JsonResponses responses;
@@ -34,10 +40,12 @@ public final class FunctionRoutes extends AllDirectives {
   private final long maxInputBytes;
   private final long streamThreshold;
   private final long bodyTimeoutMs;
+  private final TenantQuotas quotas;
 
-  public FunctionRoutes(FunctionRegistry registry, RegistryReplication deployments, Invoker invoker,
+  public FunctionRoutes(TenantQuotas quotas, FunctionRegistry registry, RegistryReplication deployments, Invoker invoker,
       JsonResponses responses, Materializer materializer,
       long maxInputBytes, long streamThreshold, long bodyTimeoutMs) {
+    this.quotas = quotas;
     this.registry = registry;
     this.deployments = deployments;
     this.invoker = invoker;
@@ -48,15 +56,25 @@ public final class FunctionRoutes extends AllDirectives {
     this.bodyTimeoutMs = bodyTimeoutMs;
   }
 
-  public Route route() {
-    return pathPrefix("v1", () -> pathPrefix("functions", () -> concat(
-        pathEnd(() -> get(() -> complete(responses.json(200, registry.list())))),
-        pathPrefix(PathMatchers.segment(), name -> concat(
-            pathEnd(() -> concat(
-                put(() -> deploy(name)),
-                get(() -> complete(describe(name))),
-                delete(() -> completeWithFuture(remove(name))))),
-            path("invoke", () -> post(() -> invoke(name))))))));
+  public Route route(String namespace, Principal principal) {
+    return pathPrefix("functions", () -> concat(
+        pathEnd(() -> get(() -> complete(principal.sees(namespace)
+            ? responses.json(200, registry.list().stream().filter(f -> Access.inNamespace(f, namespace)).toList())
+            : responses.problem(Problem.of(ProblemType.NOT_FOUND, "no namespace " + namespace))))),
+        pathPrefix(PathMatchers.segment(), simpleName -> {
+          var name = Access.qualify(namespace, simpleName);
+          return concat(
+              pathEnd(() -> concat(
+                  put(() -> allowed(principal, Right.DEPLOY, namespace, name, () -> deploy(name, principal))),
+                  get(() -> allowed(principal, null, namespace, name, () -> complete(describe(name)))),
+                  delete(() -> allowed(principal, Right.DEPLOY, namespace, name, () -> completeWithFuture(remove(name)))))),
+              path("invoke", () -> post(() -> allowed(principal, Right.INVOKE, namespace, name,
+                  () -> invoke(name, principal)))));
+        })));
+  }
+
+  private Route allowed(Principal principal, Right right, String namespace, String name, Supplier<Route> inner) {
+    return Access.deny(principal, right, namespace, name, responses).<Route>map(this::complete).orElseGet(inner);
   }
 
   private HttpResponse describe(String name) {
@@ -71,7 +89,7 @@ public final class FunctionRoutes extends AllDirectives {
         .exceptionally(e -> failure(e, () -> null));
   }
 
-  private Route deploy(String name) {
+  private Route deploy(String name, Principal principal) {
     return parameterMap(params -> {
       Limits limits;
       try {
@@ -85,13 +103,20 @@ public final class FunctionRoutes extends AllDirectives {
       boolean existed = registry.get(name).isPresent();
       long maxModule = registry.settings().maxModuleBytes();
       boolean idempotent = "true".equals(params.get("idempotent"));
-      return readBody(maxModule, body -> deployments.deploy(name, body, limits, idempotent)
-              .thenApply(spec -> responses.json(existed ? 200 : 201, spec)),
+      return readBody(maxModule, body -> {
+            long quota = principal.maxModuleBytes();
+            if (quota > 0 && registry.bytesOwnedBy(principal.tenant(), name) + body.length > quota) {
+              return CompletableFuture.completedFuture(responses.problem(Problem.of(ProblemType.QUOTA_EXCEEDED,
+                  "tenant " + principal.tenant() + " may deploy at most " + quota + " bytes of modules")));
+            }
+            return deployments.deploy(name, body, limits, idempotent, principal.tenant())
+                .thenApply(spec -> responses.json(existed ? 200 : 201, spec));
+          },
           () -> Problem.of(ProblemType.MODULE_TOO_LARGE, "modules may be at most " + maxModule + " bytes"));
     });
   }
 
-  private Route invoke(String name) {
+  private Route invoke(String name, Principal principal) {
     var found = registry.get(name);
     if (found.isEmpty()) {
       return complete(notFound(name));
@@ -110,12 +135,13 @@ public final class FunctionRoutes extends AllDirectives {
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
       if (streamIn) {
         var call = new Invoker.Call(id, null, entity.getDataBytes(), env, streamOut);
-        return completeWithFuture(invoker.invoke(spec, call)
+        return completeWithFuture(quotas.invoke(principal, invoker, spec, call)
             .thenApply(r -> result(spec, id, r))
             .exceptionally(e -> failure(e, () -> null)));
       }
       return readBody(maxInputBytes,
-          body -> invoker.invoke(spec, new Invoker.Call(id, body, null, env, streamOut)).thenApply(r -> result(spec, id, r)),
+          body -> quotas.invoke(principal, invoker, spec, new Invoker.Call(id, body, null, env, streamOut))
+              .thenApply(r -> result(spec, id, r)),
           () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
               + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
     }));
@@ -164,7 +190,7 @@ public final class FunctionRoutes extends AllDirectives {
   }
 
   private HttpResponse notFound(String name) {
-    return responses.problem(Problem.of(ProblemType.FUNCTION_NOT_FOUND, "no function named '" + name + "' is deployed"));
+    return responses.problem(Access.notFound(name));
   }
 
   private static Integer intParam(Map<String, String> params, String key) {

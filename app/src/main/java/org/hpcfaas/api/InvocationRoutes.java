@@ -1,6 +1,7 @@
 package org.hpcfaas.api;
 
 import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -14,7 +15,10 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.AsyncRecord;
+import org.hpcfaas.auth.Principal;
+import org.hpcfaas.auth.Right;
 import org.hpcfaas.cluster.InvocationLog;
+import org.hpcfaas.cluster.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.wasm.Outcome;
 
@@ -27,6 +31,8 @@ import org.hpcfaas.wasm.Outcome;
  */
 public final class InvocationRoutes extends AllDirectives {
   private final ActorSystem<?> system;
+  private final TenantQuotas quotas;
+  private final Invoker invoker;
   private final FunctionRegistry registry;
   private final AsyncInvocations invocations;
   private final JsonResponses responses;
@@ -35,9 +41,11 @@ public final class InvocationRoutes extends AllDirectives {
   private final long bodyTimeoutMs;
   private final String node;
 
-  public InvocationRoutes(ActorSystem<?> system, FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
+  public InvocationRoutes(ActorSystem<?> system, TenantQuotas quotas, Invoker invoker, FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
       Materializer materializer, long maxInputBytes, long bodyTimeoutMs, String node) {
     this.system = system;
+    this.quotas = quotas;
+    this.invoker = invoker;
     this.registry = registry;
     this.invocations = invocations;
     this.responses = responses;
@@ -47,24 +55,42 @@ public final class InvocationRoutes extends AllDirectives {
     this.node = node;
   }
 
-  public Route route() {
-    return pathPrefix("v1", () -> concat(
+  /** {@code functions/{name}/invocations} and {@code functions/{name}/logs} in a namespace. */
+  public Route route(String namespace, Principal principal) {
+    return concat(
         path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("invocations"),
-            name -> post(() -> submit(name))),
-        path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("logs"),
-            name -> get(() -> parameterOptional("format", format -> completeWithFuture(
-                InvocationLog.recentAnywhere(system, name).thenApply(entries -> format.filter("text"::equals).isPresent()
-                    ? HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, text(entries))
-                    : responses.json(200, entries.stream().map(this::view).toList())))))),
-        pathPrefix("invocations", () -> pathPrefix(PathMatchers.segment(), id -> concat(
-            pathEnd(() -> get(() -> completeWithFuture(invocations.find(id).thenCompose(r -> r.isPresent()
-                ? java.util.concurrent.CompletableFuture.completedFuture(status(r.get()))
-                : InvocationLog.findAnywhere(system, id).thenApply(e -> e.map(entry -> responses.json(200, view(entry)))
-                    .orElseGet(() -> notFound(id))))))),
-            path("output", () -> get(() -> completeWithFuture(output(id)))))))));
+            simpleName -> post(() -> {
+              var name = Access.qualify(namespace, simpleName);
+              return Access.deny(principal, Right.INVOKE, namespace, name, responses).<Route>map(this::complete)
+                  .orElseGet(() -> submit(name, principal));
+            })),
+        path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("logs"), simpleName -> get(() -> {
+          var name = Access.qualify(namespace, simpleName);
+          return Access.deny(principal, null, namespace, name, responses).<Route>map(this::complete)
+              .orElseGet(() -> parameterOptional("format", format -> completeWithFuture(
+                  InvocationLog.recentAnywhere(system, name).thenApply(entries -> format.filter("text"::equals).isPresent()
+                      ? HttpResponse.create().withEntity(ContentTypes.TEXT_PLAIN_UTF8, text(entries))
+                      : responses.json(200, entries.stream().map(this::view).toList())))));
+        })));
   }
 
-  private Route submit(String name) {
+  /** {@code invocations/{id}[/output]}: found for callers who see the function's namespace. */
+  public Route byId(Principal principal) {
+    return pathPrefix("invocations", () -> pathPrefix(PathMatchers.segment(), id -> concat(
+        pathEnd(() -> get(() -> completeWithFuture(invocations.find(id).thenCompose(r -> r.isPresent()
+            ? CompletableFuture.completedFuture(visible(principal, r.get().function()) ? status(r.get()) : notFound(id))
+            : InvocationLog.findAnywhere(system, id).thenApply(e -> e
+                .filter(entry -> visible(principal, entry.function()))
+                .map(entry -> responses.json(200, view(entry)))
+                .orElseGet(() -> notFound(id))))))),
+        path("output", () -> get(() -> completeWithFuture(output(id, principal)))))));
+  }
+
+  private static boolean visible(Principal principal, String function) {
+    return principal.sees(Access.namespaceOf(function));
+  }
+
+  private Route submit(String name, Principal principal) {
     var spec = registry.get(name);
     if (spec.isEmpty()) {
       return complete(responses.problem(Problem.of(ProblemType.FUNCTION_NOT_FOUND, "no function named '" + name
@@ -73,7 +99,8 @@ public final class InvocationRoutes extends AllDirectives {
     return parameterMap(params -> extractRequestEntity(entity -> completeWithFuture(
         entity.withSizeLimit(maxInputBytes).toStrict(bodyTimeoutMs, materializer)
             .thenApply(strict -> {
-              var record = invocations.submit(spec.get(), strict.getData().toArray(), GuestEnvironment.of(params), node);
+              var record = invocations.submit(spec.get(), strict.getData().toArray(), GuestEnvironment.of(params), node,
+                  call -> quotas.invoke(principal, invoker, spec.get(), call));
               var location = "/v1/invocations/" + record.id();
               var body = new LinkedHashMap<String, Object>();
               body.put("id", record.id());
@@ -149,9 +176,9 @@ public final class InvocationRoutes extends AllDirectives {
     return body;
   }
 
-  private java.util.concurrent.CompletionStage<HttpResponse> output(String id) {
+  private java.util.concurrent.CompletionStage<HttpResponse> output(String id, Principal principal) {
     return invocations.find(id).thenCompose(found -> {
-      if (found.isEmpty()) {
+      if (found.isEmpty() || !visible(principal, found.get().function())) {
         return java.util.concurrent.CompletableFuture.completedFuture(notFound(id));
       }
       var record = found.get();

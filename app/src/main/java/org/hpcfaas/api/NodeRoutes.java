@@ -18,8 +18,8 @@ import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.hpcfaas.auth.Principal;
 import org.hpcfaas.cluster.NodeMetrics;
 import org.hpcfaas.cluster.NodeStats;
 import org.hpcfaas.cluster.Worker;
@@ -55,15 +55,24 @@ public final class NodeRoutes extends AllDirectives {
     this.mode = mode;
   }
 
-  public Route route() {
-    return concat(
-        path("health", () -> get(() -> complete(health()))),
-        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
-            ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8), metrics.scrape())))),
-        path(PathMatchers.segment("v1").slash("cluster"), () -> get(() -> completeWithFuture(cluster()))));
+  /** {@code GET /health}: open to everyone, so that load balancers and schedulers can probe it. */
+  public Route health() {
+    return path("health", () -> get(() -> complete(healthReport())));
   }
 
-  private HttpResponse health() {
+  /** {@code GET /v1/cluster} (under the caller's authentication). */
+  public Route cluster() {
+    return path("cluster", () -> get(() -> completeWithFuture(clusterReport())));
+  }
+
+  /** {@code GET /metrics}: function names are not for everyone, so admins only when authentication is on. */
+  public Route metrics(Principal principal) {
+    return path("metrics", () -> get(() -> complete(principal.isAdmin()
+        ? HttpResponse.create().withEntity(ContentTypes.create(MediaTypes.TEXT_PLAIN, HttpCharsets.UTF_8), metrics.scrape())
+        : responses.problem(Problem.of(ProblemType.NOT_FOUND, "no such resource")))));
+  }
+
+  private HttpResponse healthReport() {
     var self = Cluster.get(system).selfMember();
     boolean up = self.status() == MemberStatus.up();
     var body = new LinkedHashMap<String, Object>();
@@ -78,7 +87,7 @@ public final class NodeRoutes extends AllDirectives {
     return responses.json(up ? 200 : 503, body);
   }
 
-  private CompletionStage<HttpResponse> cluster() {
+  private CompletionStage<HttpResponse> clusterReport() {
     return allStats().thenApply(byNode -> {
       var cluster = Cluster.get(system);
       var load = placement.load();

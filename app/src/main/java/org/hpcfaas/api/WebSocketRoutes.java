@@ -18,13 +18,15 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
+import org.hpcfaas.auth.Principal;
+import org.hpcfaas.auth.Right;
 import org.hpcfaas.cluster.InvocationResult;
 import org.hpcfaas.cluster.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.registry.FunctionSpec;
 
 /**
- * {@code GET /v1/functions/{name}/ws}. Message mode (default): each message is one invocation and its
+ * {@code GET /v1/functions/{name}/ws} (or under {@code /v1/namespaces/{ns}}). Message mode (default): each message is one invocation and its
  * reply one message, in order, several in flight up to the function's concurrency (text in, text out;
  * binary in, binary out; a failure is a text message holding the problem JSON). Stream mode
  * ({@code ?stream=true}): the connection is one invocation, messages are appended to stdin until an
@@ -32,6 +34,7 @@ import org.hpcfaas.registry.FunctionSpec;
  * the server closes normally, or after a problem text message with status 1011 when the function failed.
  */
 public final class WebSocketRoutes extends AllDirectives {
+  private final TenantQuotas quotas;
   private final FunctionRegistry registry;
   private final Invoker invoker;
   private final JsonResponses responses;
@@ -39,8 +42,9 @@ public final class WebSocketRoutes extends AllDirectives {
   private final long maxMessageBytes;
   private final long timeoutMs;
 
-  public WebSocketRoutes(FunctionRegistry registry, Invoker invoker, JsonResponses responses, Materializer materializer,
+  public WebSocketRoutes(TenantQuotas quotas, FunctionRegistry registry, Invoker invoker, JsonResponses responses, Materializer materializer,
       long maxMessageBytes, long timeoutMs) {
+    this.quotas = quotas;
     this.registry = registry;
     this.invoker = invoker;
     this.responses = responses;
@@ -49,22 +53,26 @@ public final class WebSocketRoutes extends AllDirectives {
     this.timeoutMs = timeoutMs;
   }
 
-  public Route route() {
-    return path(PathMatchers.segment("v1").slash("functions").slash(PathMatchers.segment()).slash("ws"), name ->
+  public Route route(String namespace, Principal principal) {
+    return path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("ws"), simpleName ->
         get(() -> parameterMap(params -> {
+          var name = Access.qualify(namespace, simpleName);
+          var denied = Access.deny(principal, Right.INVOKE, namespace, name, responses);
+          if (denied.isPresent()) {
+            return complete(denied.get());
+          }
           var spec = registry.get(name);
           if (spec.isEmpty()) {
-            return complete(responses.problem(Problem.of(ProblemType.FUNCTION_NOT_FOUND,
-                "no function named '" + name + "' is deployed")));
+            return complete(responses.problem(Access.notFound(name)));
           }
           var env = GuestEnvironment.of(params);
           return "true".equals(params.get("stream"))
-              ? handleWebSocketMessages(streamed(spec.get(), env))
-              : handleWebSocketMessages(perMessage(spec.get(), env));
+              ? handleWebSocketMessages(streamed(spec.get(), env, principal))
+              : handleWebSocketMessages(perMessage(spec.get(), env, principal));
         })));
   }
 
-  private Flow<Message, Message, NotUsed> perMessage(FunctionSpec spec, Map<String, String> env) {
+  private Flow<Message, Message, NotUsed> perMessage(FunctionSpec spec, Map<String, String> env, Principal principal) {
     return Flow.of(Message.class).mapAsync(spec.limits().concurrency(), message -> {
       boolean text = message.isText();
       return bytes(message).thenCompose(input -> {
@@ -73,7 +81,7 @@ public final class WebSocketRoutes extends AllDirectives {
               "a message may be at most " + maxMessageBytes + " bytes").with("limitBytes", maxMessageBytes)));
         }
         var id = UUID.randomUUID().toString();
-        return invoker.invoke(spec, new Invoker.Call(id, input.toArray(), null, env, false))
+        return quotas.invoke(principal, invoker, spec, new Invoker.Call(id, input.toArray(), null, env, false))
             .thenCompose(result -> reply(spec, id, result, text))
             .exceptionally(e -> problem(Problems.ofFailure(e)));
       });
@@ -93,14 +101,14 @@ public final class WebSocketRoutes extends AllDirectives {
         .thenApply(bytes -> text ? TextMessage.create(bytes.utf8String()) : BinaryMessage.create(bytes));
   }
 
-  private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, Map<String, String> env) {
+  private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, Map<String, String> env, Principal principal) {
     var input = Source.<ByteString>asSubscriber().preMaterialize(materializer);
     Sink<Message, NotUsed> stdin = Flow.of(Message.class)
         .mapAsync(1, this::bytes)
         .takeWhile(bytes -> !bytes.isEmpty())
         .to(Sink.fromSubscriber(input.first()));
     var id = UUID.randomUUID().toString();
-    Source<Message, NotUsed> stdout = Source.completionStageSource(invoker.invoke(spec,
+    Source<Message, NotUsed> stdout = Source.completionStageSource(quotas.invoke(principal, invoker, spec,
                 new Invoker.Call(id, null, input.second(), env, true))
             .handle((result, error) -> error != null ? failed(Problems.ofFailure(error)) : output(spec, id, result)))
         .mapMaterializedValue(m -> NotUsed.getInstance());

@@ -29,12 +29,15 @@ import org.hpcfaas.wasm.Outcome;
  * internal endpoint through Pekko HTTP's pooled client. Everything else is the same as cluster mode.
  */
 public final class HttpInvoker extends PlacedInvoker {
+  private final InternalKey internalKey;
   private final Http http;
   private final ObjectMapper json;
   private final Materializer materializer;
 
-  public HttpInvoker(ActorSystem<?> system, WorkerPlacement placement, ObjectMapper json, Materializer materializer) {
+  public HttpInvoker(ActorSystem<?> system, WorkerPlacement placement, InternalKey internalKey, ObjectMapper json,
+      Materializer materializer) {
     super(placement);
+    this.internalKey = internalKey;
     this.http = Http.get(system);
     this.json = json;
     this.materializer = materializer;
@@ -44,11 +47,16 @@ public final class HttpInvoker extends PlacedInvoker {
 
   @Override
   protected CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
+    var key = internalKey.current();
+    if (key.isEmpty()) {
+      return CompletableFuture.failedFuture(new WorkerUnavailable("this node has not yet learnt the cluster's internal key"));
+    }
     var entity = call.inputBytes() != null
         ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, call.inputBytes())
         : HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, call.inputStream());
     var request = HttpRequest.POST(worker.httpUrl() + "/" + InternalProtocol.PATH + "/v1/run/" + spec.name())
         .withEntity(entity)
+        .addHeader(RawHeader.create(InternalProtocol.KEY, key.get()))
         .addHeader(RawHeader.create(InternalProtocol.SPEC, encode(spec)))
         .addHeader(RawHeader.create(InternalProtocol.INVOCATION_ID, call.id()))
         .addHeader(RawHeader.create(InternalProtocol.STREAM_OUTPUT, Boolean.toString(call.streamOutput())));

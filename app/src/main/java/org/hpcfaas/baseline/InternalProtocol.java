@@ -8,6 +8,7 @@ package org.hpcfaas.baseline;
 final class InternalProtocol {
   static final String PATH = "internal";
   static final String SPEC = "Hpcfaas-Spec";
+  static final String KEY = "Hpcfaas-Internal-Key";
   static final String INVOCATION_ID = "Hpcfaas-Invocation-Id";
   static final String ENV = "Hpcfaas-Env";
   static final String STREAM_OUTPUT = "Hpcfaas-Stream-Output";

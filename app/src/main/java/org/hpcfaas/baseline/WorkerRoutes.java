@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -24,17 +25,20 @@ import org.hpcfaas.registry.FunctionSpec;
 
 /**
  * A worker's internal endpoint in {@code mode = http}: it hands the call to the same local function actor
- * as cluster mode does (same queueing, limits and engine), only the gateway reached it over HTTP.
+ * as cluster mode does (same queueing, limits and engine), only the gateway reached it over HTTP. Only
+ * callers that show the cluster's {@link InternalKey} get past it; anyone else sees nothing there.
  */
 public final class WorkerRoutes extends AllDirectives {
+  private final InternalKey internalKey;
   private final ClusterSharding sharding;
   private final String selfAddress;
   private final ObjectMapper json;
   private final Materializer materializer;
   private final Duration queueWait;
 
-  public WorkerRoutes(ClusterSharding sharding, String selfAddress, ObjectMapper json, Materializer materializer,
+  public WorkerRoutes(InternalKey internalKey, ClusterSharding sharding, String selfAddress, ObjectMapper json, Materializer materializer,
       Duration queueWait) {
+    this.internalKey = internalKey;
     this.sharding = sharding;
     this.selfAddress = selfAddress;
     this.json = json;
@@ -43,7 +47,10 @@ public final class WorkerRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return pathPrefix(InternalProtocol.PATH, () -> path(PathMatchers.segment("v1").slash("run").slash(PathMatchers.segment()),
+    return pathPrefix(InternalProtocol.PATH, () -> optionalHeaderValueByName(InternalProtocol.KEY, key -> !internalKey
+        .matches(key.orElse(null))
+        ? complete(StatusCodes.NOT_FOUND)
+        : path(PathMatchers.segment("v1").slash("run").slash(PathMatchers.segment()),
         name -> post(() -> headerValueByName(InternalProtocol.SPEC, specHeader ->
             headerValueByName(InternalProtocol.INVOCATION_ID, id ->
                 optionalHeaderValueByName(InternalProtocol.ENV, envHeader ->
@@ -59,7 +66,7 @@ public final class WorkerRoutes extends AllDirectives {
                           var reply = sharding.entityRefFor(FunctionActor.KEY, FunctionActor.entityId(spec.name(), selfAddress))
                               .<WorkerReply>ask(replyTo -> new FunctionActor.Invoke(spec, request, replyTo), timeout);
                           return completeWithFuture(reply.thenApply(this::toResponse));
-                        }))))))));
+                        })))))))));
   }
 
   private HttpResponse toResponse(WorkerReply reply) {

@@ -50,7 +50,6 @@ public final class AsyncInvocations {
   record OutputReply(Payload output) implements CborSerializable {}
 
   private final ActorSystem<?> system;
-  private final Invoker invoker;
   private final Materializer materializer;
   private final Settings settings;
   private final LinkedHashMap<String, AsyncRecord> records = new LinkedHashMap<>();
@@ -58,21 +57,21 @@ public final class AsyncInvocations {
   private long totalOutput;
   private final ActorRef<Command> self;
 
-  public AsyncInvocations(ActorSystem<?> system, Invoker invoker, Materializer materializer, Settings settings) {
+  public AsyncInvocations(ActorSystem<?> system, Materializer materializer, Settings settings) {
     this.system = system;
-    this.invoker = invoker;
     this.materializer = materializer;
     this.settings = settings;
     this.self = system.systemActorOf(lookup(), "async-invocations", Props.empty());
   }
 
-  /** Starts an invocation in the background and returns its record at once. */
-  public AsyncRecord submit(FunctionSpec spec, byte[] input, Map<String, String> env, String gatewayNode) {
+  /** Starts an invocation in the background (through {@code invoke}) and returns its record at once. */
+  public AsyncRecord submit(FunctionSpec spec, byte[] input, Map<String, String> env, String gatewayNode,
+      java.util.function.Function<Invoker.Call, CompletionStage<InvocationResult>> invoke) {
     var id = UUID.randomUUID().toString();
     var record = new AsyncRecord(id, spec.name(), spec.version(), AsyncRecord.RUNNING, gatewayNode, Instant.now(), null,
         null, null, 0, null);
     put(record, null);
-    invoker.invoke(spec, new Invoker.Call(id, input, null, env, false))
+    invoke.apply(new Invoker.Call(id, input, null, env, false))
         .thenCompose(result -> switch (result) {
           case InvocationResult.Completed c -> collect(c.output()).thenApply(bytes -> finish(record, c.node(), c.outcome(),
               c.durationMs(), bytes));

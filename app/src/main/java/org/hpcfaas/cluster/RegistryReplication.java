@@ -62,8 +62,9 @@ public final class RegistryReplication implements ModuleFetcher {
     peers = Set.copyOf(others);
   }
 
-  public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent) {
-    return registry.deploy(name, module, limits, idempotent)
+  public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent,
+      String owner) {
+    return registry.deploy(name, module, limits, idempotent, owner)
         .thenCompose(entry -> replicate(entry, module))
         .thenApply(RegistryEntry::spec);
   }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FunctionRegistry {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Pattern NAME = Pattern.compile("([a-z0-9][a-z0-9_-]{0,62}:)?[a-z0-9][a-z0-9_-]{0,62}");
 
   private final FunctionStore store;
   private final WasmEngine engine;
@@ -65,6 +65,11 @@ public final class FunctionRegistry {
   public List<FunctionSpec> list() {
     return entries.values().stream().filter(e -> !e.deleted()).map(RegistryEntry::spec)
         .sorted(Comparator.comparing(FunctionSpec::name)).toList();
+  }
+
+  /** Module bytes of the functions a tenant deployed, but the one named {@code except}. */
+  public long bytesOwnedBy(String tenant, String except) {
+    return list().stream().filter(s -> tenant.equals(s.owner()) && !s.name().equals(except)).mapToLong(FunctionSpec::size).sum();
   }
 
   /** Every entry, deletions included, for replication. */
@@ -131,7 +136,8 @@ public final class FunctionRegistry {
    * Validates and compiles the module on the WASM pool, stores it durably, then publishes the new
    * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
-  public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent) {
+  public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
+      String owner) {
     String sha256 = sha256(module);
     return executor.submit(() -> {
       try {
@@ -139,7 +145,7 @@ public final class FunctionRegistry {
         store.putModule(sha256, module);
         synchronized (this) {
           var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, compiled.kind(), limits, idempotent,
-              Instant.now());
+              owner, Instant.now());
           var entry = RegistryEntry.of(spec);
           store.putEntry(entry);
           entries.put(name, entry);
@@ -201,8 +207,8 @@ public final class FunctionRegistry {
 
   private static void checkName(String name) throws DeployRejected {
     if (!NAME.matcher(name).matches()) {
-      throw new DeployRejected(DeployRejected.Reason.NAME, "function names are 1-63 characters of a-z, 0-9, '-' and '_',"
-          + " starting with a letter or digit; got '" + name + "'");
+      throw new DeployRejected(DeployRejected.Reason.NAME, "function and namespace names are 1-63 characters of a-z, 0-9,"
+          + " '-' and '_', starting with a letter or digit; got '" + name + "'");
     }
   }
 

@@ -1,0 +1,74 @@
+package org.hpcfaas.api;
+
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.headers.HttpChallenge;
+import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.hpcfaas.auth.Principal;
+import org.hpcfaas.auth.TokenStore;
+
+/**
+ * The whole HTTP API: authentication (bearer tokens, or every caller the operator when it is off), then
+ * {@code /v1} with its namespaces ({@code /v1/...} is the default namespace, {@code /v1/namespaces/{ns}/...}
+ * any other), then {@code /health} and {@code /metrics}.
+ */
+public final class ApiRoutes extends AllDirectives {
+  private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private final boolean authEnabled;
+  private final TokenStore tokens;
+  private final JsonResponses responses;
+  private final FunctionRoutes functions;
+  private final WebSocketRoutes webSockets;
+  private final InvocationRoutes invocations;
+  private final TokenRoutes tokenRoutes;
+  private final NodeRoutes node;
+
+  public ApiRoutes(boolean authEnabled, TokenStore tokens, JsonResponses responses, FunctionRoutes functions,
+      WebSocketRoutes webSockets, InvocationRoutes invocations, TokenRoutes tokenRoutes, NodeRoutes node) {
+    this.authEnabled = authEnabled;
+    this.tokens = tokens;
+    this.responses = responses;
+    this.functions = functions;
+    this.webSockets = webSockets;
+    this.invocations = invocations;
+    this.tokenRoutes = tokenRoutes;
+    this.node = node;
+  }
+
+  public Route route() {
+    return concat(
+        node.health(),
+        authenticated(principal -> concat(
+            pathPrefix("v1", () -> concat(
+                pathPrefix(PathMatchers.segment("namespaces").slash(PathMatchers.segment(NAMESPACE)),
+                    ns -> namespace(ns, principal)),
+                invocations.byId(principal),
+                tokenRoutes.route(principal),
+                node.cluster(),
+                namespace(Access.DEFAULT_NAMESPACE, principal))),
+            node.metrics(principal))));
+  }
+
+  private Route namespace(String ns, Principal principal) {
+    return concat(webSockets.route(ns, principal), invocations.route(ns, principal), functions.route(ns, principal));
+  }
+
+  /** The caller: from {@code Authorization: Bearer ...}, or {@code ?access_token=} for WebSocket clients. */
+  private Route authenticated(Function<Principal, Route> inner) {
+    if (!authEnabled) {
+      return inner.apply(Principal.OPERATOR);
+    }
+    return optionalHeaderValueByName("Authorization", header -> parameterOptional("access_token", query -> {
+      Optional<String> bearer = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
+          .or(() -> query);
+      return bearer.flatMap(tokens::authenticate).map(inner).orElseGet(() -> complete(responses.problem(
+              Problem.of(ProblemType.UNAUTHORIZED, bearer.isPresent() ? "the bearer token is not valid"
+                  : "this node requires a bearer token (Authorization: Bearer hpcfaas_...)"))
+          .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "hpc-faas")))));
+    }));
+  }
+}
