@@ -47,7 +47,7 @@ class ProcessClusterIT {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final int CLIENTS = 8;
   /** Each client pauses this long between calls: load stays modest on a small CI machine. */
-  private static final long THINK_MILLIS = 10;
+  private static final long THINK_MILLIS = 25;
 
   @TempDir
   Path tmp;
@@ -343,6 +343,11 @@ class ProcessClusterIT {
           "the last failure after the kill came < 15 s after it (at +" + (lastFailure.orElse(killMs) - killMs) + " ms)");
       check(problems, afterKill.stream().anyMatch(c -> c.ok() && c.startMs() > killMs + 15_000),
           "calls kept succeeding after the recovery bound");
+
+      // (e) and a node that rejoins costs no call: it gets calls once it can run them
+      var failedAfterRestart = all.stream().filter(c -> c.phase() == Phase.AFTER_RESTART && !c.ok()).toList();
+      check(problems, failedAfterRestart.isEmpty(), failedAfterRestart.size() + " call(s) failed after node 3 was"
+          + " restarted (no node was lost then), e.g. " + failedAfterRestart.stream().limit(3).toList());
 
       // (c) again at the end: both functions listed and invocable on nodes 1 and 2
       for (var n : List.of(n1, n2)) {

@@ -27,14 +27,17 @@ class ClusterTest {
   Path data;
 
   private List<TestNode> startCluster(String mode) throws Exception {
-    var config = "hpcfaas.mode = " + mode + "\nhpcfaas.cluster.calls-per-node = 2\n";
+    return startCluster(mode, "");
+  }
+
+  private List<TestNode> startCluster(String mode, String extra) throws Exception {
+    var config = "hpcfaas.mode = " + mode + "\nhpcfaas.cluster.calls-per-node = 2\n" + extra;
     var first = TestNode.start(data.resolve("n1"), config + seeds(null));
     var nodes = new ArrayList<TestNode>(List.of(first));
     for (int i = 2; i <= 3; i++) {
       nodes.add(TestNode.start(data.resolve("n" + i), config + seeds(first)));
     }
-    await(Duration.ofSeconds(30), () -> json(first.get("/v1/cluster")).get("members").size() == 3
-        && nodes.stream().allMatch(n -> {
+    await(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> {
           try {
             return json(n.get("/health")).get("workersReachable").asInt() == 3;
           } catch (Exception e) {
@@ -108,6 +111,33 @@ class ClusterTest {
       }
       assertEquals(2, json(n1.get("/v1/functions")).size());
       pool.shutdownNow();
+    } finally {
+      nodes.forEach(TestNode::close);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void tokensAndNamespacedFunctionsReachEveryNode() throws Exception {
+    var nodes = startCluster("cluster", "hpcfaas.auth.enabled = on\n");
+    try {
+      var n1 = nodes.get(0);
+      var n3 = nodes.get(2);
+      var admin = java.nio.file.Files.readString(data.resolve("n1").resolve("admin.token")).trim();
+      var issued = n1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(n1.url + "/v1/tokens"))
+          .header("Authorization", "Bearer " + admin)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"tenant\":\"t\",\"grants\":{\"lab\":[\"deploy\",\"invoke\"]}}")));
+      assertEquals(201, issued.statusCode(), () -> text(issued));
+      var token = json(issued).get("token").asText();
+      var deployed = n1.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(n1.url + "/v1/namespaces/lab/functions/upper"))
+          .header("Authorization", "Bearer " + token)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(TestModules.example("upper"))));
+      assertEquals(201, deployed.statusCode(), () -> text(deployed));
+      await(Duration.ofSeconds(10), () -> {
+        var r = n3.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(n3.url + "/v1/namespaces/lab/functions/upper/invoke"))
+            .header("Authorization", "Bearer " + token)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("replicated")));
+        return r.statusCode() == 200 && text(r).equals("REPLICATED");
+      });
     } finally {
       nodes.forEach(TestNode::close);
     }
