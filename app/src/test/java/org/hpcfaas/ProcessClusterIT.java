@@ -39,8 +39,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * as 503 problems marked retriable (or are retried by the gateway for an idempotent function), calls go
  * on on the live nodes within seconds, no function is lost, and the restarted node rejoins and runs calls.
  *
- * <p>Runs with {@code mvn verify} (failsafe), needs the packaged runtime ({@code app/target}); ports are
- * free ones, logs go to files that are printed when the test fails.
+ * <p>Runs with {@code mvn verify} (failsafe) on the packaged runtime ({@code app/target}); ports are free
+ * ones. Each node logs to a file: printed when the test fails, kept in {@code target/process-cluster-it/MODE/}.
+ * A summary of what the clients saw (calls ok and failed per phase, and on which node) goes to stdout.
+ * {@code -Dhpcfaas.it.java-opts=...} adds JVM options to the nodes (for example a debug logback file).
  */
 class ProcessClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -103,23 +105,13 @@ class ProcessClusterIT {
       env.put("HPCFAAS_NO_BUILD", "1");
       env.remove("HPCFAAS_MODE");
       env.remove("HPCFAAS_DATA_DIR");
+      env.remove("HPCFAAS_AUTH"); // loopback only: authentication stays off (auto)
       builder.redirectErrorStream(true);
       Files.writeString(log, "==== " + java.time.LocalTime.now() + " (test +" + elapsed() + " ms) starting node " + index
           + ": " + String.join(" ", builder.command()) + "\n", StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
       builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       process = builder.start();
-    }
-
-    /** SIGTERM (a graceful leave), then SIGKILL if it takes more than 30 s. */
-    void stop() throws InterruptedException {
-      if (process == null || !process.isAlive()) {
-        return;
-      }
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
@@ -299,7 +291,7 @@ class ProcessClusterIT {
         Thread.sleep(200);
       }
 
-      // --- restart node 3: same ports, same data dir
+      // --- (d) restart node 3: same ports, same data dir; it rejoins and gets calls again
       phase = Phase.AFTER_RESTART;
       long restartMs = elapsed();
       n3.start(mode, n1.clusterPort);
@@ -366,10 +358,20 @@ class ProcessClusterIT {
       throw e;
     } finally {
       loadRunning.set(false);
-      for (var n : nodes) {
-        n.stop();
-      }
+      stopAll(nodes);
       keepLogs(mode, nodes);
+    }
+  }
+
+  /** SIGTERM to every node (a graceful leave), then SIGKILL to those still running after 30 s. */
+  private static void stopAll(List<NodeProcess> nodes) throws InterruptedException {
+    var running = nodes.stream().map(n -> n.process).filter(p -> p != null && p.isAlive()).toList();
+    running.forEach(Process::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (var p : running) {
+      if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -453,7 +455,16 @@ class ProcessClusterIT {
   private String summary(String mode, List<Call> all, long killMs, long restartMs, List<NodeProcess> nodes) {
     var byAddress = new TreeMap<String, String>();
     nodes.forEach(n -> byAddress.put(n.address(), "node" + n.index));
+    // one line with the numbers (grep CI logs for it), then the details
+    var lastFailure = lastFailureBeforeRestart(all);
     var out = new StringBuilder("ProcessClusterIT summary [mode " + mode + "]:");
+    for (var p : Phase.values()) {
+      var in = all.stream().filter(c -> c.phase() == p).toList();
+      long ok = in.stream().filter(Call::ok).count();
+      out.append(String.format(" %s ok=%d failed=%d;", p.name().toLowerCase().replace('_', ' '), ok, in.size() - ok));
+    }
+    out.append(String.format(" last failure %s", lastFailure.isPresent()
+        ? (lastFailure.getAsLong() - killMs) + " ms after the kill" : "none"));
     for (var p : Phase.values()) {
       var in = all.stream().filter(c -> c.phase() == p).toList();
       long ok = in.stream().filter(Call::ok).count();
@@ -465,7 +476,6 @@ class ProcessClusterIT {
       out.append(String.format("%n  %-13s ok=%d failed=%d %s ran on %s", p.name().toLowerCase(), ok, in.size() - ok,
           failed, perNode));
     }
-    var lastFailure = lastFailureBeforeRestart(all);
     out.append(String.format("%n  kill at +%d ms; last failure %s; restart at +%d ms", killMs,
         lastFailure.isPresent() ? "+" + (lastFailure.getAsLong() - killMs) + " ms after the kill" : "none",
         restartMs));

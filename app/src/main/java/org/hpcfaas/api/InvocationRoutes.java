@@ -192,7 +192,8 @@ public final class InvocationRoutes extends AllDirectives {
       }
       return invocations.output(id).thenApply(out -> out
           .map(source -> HttpResponse.create().withStatus(StatusCodes.OK)
-              .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, record.outputSize(), source)))
+              .withEntity(record.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
+                  : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, record.outputSize(), source)))
           .orElseGet(() -> notFound(id)));
     });
   }

@@ -72,7 +72,8 @@ public final class WorkerRoutes extends AllDirectives {
   private HttpResponse toResponse(WorkerReply reply) {
     return switch (reply) {
       case WorkerReply.Completed c when c.outcome().succeeded() -> HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output().source()))
+          .withEntity(c.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
+              : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output().source()))
           .addHeaders(headers(InternalProtocol.SUCCEEDED, c.node(), c.durationMs(), c.outputSize()));
       case WorkerReply.Completed c -> HttpResponse.create()
           .withEntity(ContentTypes.APPLICATION_JSON, encodeBytes(c.outcome()))

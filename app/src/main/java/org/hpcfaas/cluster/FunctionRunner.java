@@ -89,7 +89,7 @@ public final class FunctionRunner {
     stats.inFlight.incrementAndGet();
     var functionInFlight = metrics.inFlight(spec.name());
     functionInFlight.incrementAndGet();
-    return executor.submit(() -> {
+    return executor.submit(spec.name(), () -> {
       var started = java.time.Instant.now();
       long start = System.nanoTime();
       var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();

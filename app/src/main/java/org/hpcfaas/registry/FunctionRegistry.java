@@ -139,7 +139,7 @@ public final class FunctionRegistry {
   public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
       String owner) {
     String sha256 = sha256(module);
-    return executor.submit(() -> {
+    return executor.submit(name, () -> {
       try {
         var compiled = engine.compile(sha256, module, limits.memoryMb(), limits.timeoutMs());
         store.putModule(sha256, module);

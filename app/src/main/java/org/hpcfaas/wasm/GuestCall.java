@@ -39,6 +39,10 @@ final class GuestCall {
         return failure(new Outcome.Trapped(e.getMessage(), err.text()), probe, memoryMb, capMargin);
       }
       return new Outcome.Broken("engine error: " + e.getMessage(), err.text());
+    } catch (RuntimeException e) {
+      // The guest's entry point could not be called as expected (deploy checks signatures, so rare).
+      guards.watch().done();
+      return new Outcome.Trapped("cannot call the function: " + e, err.text());
     }
   }
 

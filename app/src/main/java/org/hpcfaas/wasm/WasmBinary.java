@@ -2,9 +2,9 @@ package org.hpcfaas.wasm;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The structure of a WebAssembly binary, read just deep enough to know how to run it and to cap its
@@ -16,19 +16,47 @@ public final class WasmBinary {
 
   private final byte[] bytes;
   private final List<Section> sections;
-  private final Set<String> exports;
+  private final Map<String, Export> exports;
   private final List<MemoryLimits> memories;
+  private final Signatures signatures;
 
   private record Section(int id, int headerStart, int start, int end) {}
+
+  private record Export(int kind, long index) {}
+
+  /** A function type: its parameter and result value types. */
+  private record FuncType(List<Integer> params, List<Integer> results) {}
+
+  /**
+   * The types of the module's functions, imported ones first; {@code known} is false when the type
+   * section uses encodings this reader does not follow (GC proposal), and then signatures go unchecked.
+   */
+  private static final class Signatures {
+    final List<FuncType> types = new ArrayList<>();
+    final List<Long> functionTypes = new ArrayList<>();
+    boolean known = true;
+
+    FuncType of(long function) {
+      if (!known || function >= functionTypes.size() || functionTypes.get((int) function) >= types.size()) {
+        return null;
+      }
+      return types.get(functionTypes.get((int) function).intValue());
+    }
+  }
+
+  private static final int FUNC = 0;
+  private static final int I32 = 0x7f;
 
   /** Limits of one linear memory, in 64 KiB pages; max is -1 when the module sets none. */
   public record MemoryLimits(long min, long max) {}
 
-  private WasmBinary(byte[] bytes, List<Section> sections, Set<String> exports, List<MemoryLimits> memories) {
+  private WasmBinary(byte[] bytes, List<Section> sections, Map<String, Export> exports, List<MemoryLimits> memories,
+      Signatures signatures) {
     this.bytes = bytes;
     this.sections = sections;
     this.exports = exports;
     this.memories = memories;
+    this.signatures = signatures;
   }
 
   public static WasmBinary parse(byte[] bytes) throws InvalidModuleException {
@@ -40,8 +68,9 @@ public final class WasmBinary {
       throw new InvalidModuleException("unsupported WebAssembly binary version (only version 1 is supported)");
     }
     var sections = new ArrayList<Section>();
-    var exports = new HashSet<String>();
+    var exports = new HashMap<String, Export>();
     var memories = new ArrayList<MemoryLimits>();
+    var signatures = new Signatures();
     var reader = new Reader(bytes, 8);
     try {
       while (reader.pos < bytes.length) {
@@ -57,7 +86,9 @@ public final class WasmBinary {
         sections.add(new Section(id, headerStart, start, end));
         var body = new Reader(bytes, start, end);
         switch (id) {
-          case 2 -> readImports(body);
+          case 1 -> readTypes(body, signatures);
+          case 2 -> readImports(body, signatures);
+          case 3 -> readFunctions(body, signatures);
           case 5 -> readMemories(body, memories);
           case 7 -> readExports(body, exports);
           default -> { }
@@ -67,19 +98,38 @@ public final class WasmBinary {
     } catch (IndexOutOfBoundsException e) {
       throw new InvalidModuleException("truncated module: unexpected end of " + (reader.pos >= bytes.length ? "file" : "section"));
     }
-    return new WasmBinary(bytes, sections, exports, memories);
+    return new WasmBinary(bytes, sections, exports, memories, signatures);
   }
 
   /** Command or reactor, from the exports; a module that is neither cannot be invoked. */
   public ModuleKind kind() throws InvalidModuleException {
-    if (exports.contains("hpcfaas_handle")) {
+    if (exports.containsKey("_initialize")) {
+      requireFunction("_initialize", List.of());
+    }
+    if (exports.containsKey("hpcfaas_handle")) {
+      requireFunction("hpcfaas_handle", List.of(I32));
       return ModuleKind.REACTOR;
     }
-    if (exports.contains("_start")) {
+    if (exports.containsKey("_start")) {
+      requireFunction("_start", List.of());
       return ModuleKind.COMMAND;
     }
     throw new InvalidModuleException(
         "the module exports neither _start (a command: main reads stdin, writes stdout) nor hpcfaas_handle (a reactor)");
+  }
+
+  /** The export must be a function taking nothing and returning {@code results}. */
+  private void requireFunction(String name, List<Integer> results) throws InvalidModuleException {
+    var export = exports.get(name);
+    String expected = name + " must be a function " + (results.isEmpty() ? "() -> ()" : "() -> i32");
+    if (export.kind() != FUNC) {
+      throw new InvalidModuleException(expected + ", but the module exports something else by that name");
+    }
+    var type = signatures.of(export.index());
+    if (type != null && (!type.params().isEmpty() || !type.results().equals(results))) {
+      throw new InvalidModuleException(expected + ", but it has " + type.params().size() + " parameter(s) and "
+          + type.results().size() + " result(s)" + (type.results().size() == 1 && !results.isEmpty() ? " of another type" : ""));
+    }
   }
 
   /** Initial size of the module's memory in pages (0 when it has no memory). */
@@ -124,14 +174,50 @@ public final class WasmBinary {
     return pages * PAGE_BYTES / (1024 * 1024);
   }
 
-  private static void readImports(Reader r) throws InvalidModuleException {
+  private static void readTypes(Reader r, Signatures signatures) throws InvalidModuleException {
+    long count = r.u32();
+    for (long i = 0; i < count; i++) {
+      if (r.u8() != 0x60) {
+        signatures.known = false;
+        return;
+      }
+      var params = valueTypes(r, signatures);
+      var results = valueTypes(r, signatures);
+      if (!signatures.known) {
+        return;
+      }
+      signatures.types.add(new FuncType(params, results));
+    }
+  }
+
+  private static List<Integer> valueTypes(Reader r, Signatures signatures) throws InvalidModuleException {
+    long count = r.u32();
+    var types = new ArrayList<Integer>();
+    for (long i = 0; i < count && signatures.known; i++) {
+      int type = r.u8();
+      if (type < 0x6f || type > 0x7f) {
+        signatures.known = false;
+      }
+      types.add(type);
+    }
+    return types;
+  }
+
+  private static void readFunctions(Reader r, Signatures signatures) throws InvalidModuleException {
+    long count = r.u32();
+    for (long i = 0; i < count; i++) {
+      signatures.functionTypes.add(r.u32());
+    }
+  }
+
+  private static void readImports(Reader r, Signatures signatures) throws InvalidModuleException {
     long count = r.u32();
     for (long i = 0; i < count; i++) {
       String module = r.name();
       String field = r.name();
       int kind = r.u8();
       switch (kind) {
-        case 0 -> r.u32();
+        case 0 -> signatures.functionTypes.add(r.u32());
         case 1 -> {
           r.u8();
           r.limits();
@@ -158,13 +244,12 @@ public final class WasmBinary {
     }
   }
 
-  private static void readExports(Reader r, Set<String> exports) throws InvalidModuleException {
+  private static void readExports(Reader r, Map<String, Export> exports) throws InvalidModuleException {
     long count = r.u32();
     for (long i = 0; i < count; i++) {
       String name = r.name();
-      r.u8();
-      r.u32();
-      exports.add(name);
+      int kind = r.u8();
+      exports.put(name, new Export(kind, r.u32()));
     }
   }
 
