@@ -111,7 +111,8 @@ public final class Node implements AutoCloseable {
       var sharding = ClusterSharding.get(system);
 
       var placement = new WorkerPlacement(settings.callsPerNode());
-      system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership", Props.empty());
+      var membership = system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership",
+          Props.empty());
       var internalKey = settings.mode().equals("http") ? new InternalKey(system) : null;
       Invoker invoker = settings.mode().equals("http")
           ? new HttpInvoker(system, placement, internalKey, json, materializer)
@@ -144,11 +145,32 @@ public final class Node implements AutoCloseable {
           .start(system, settings.httpHost(), httpPort, routes)
           .toCompletableFuture()
           .get();
+      if (cluster.selfMember().hasRole("worker")) {
+        announceReady(system, sharding, address);
+        stats.markReady();
+        membership.tell(MembershipWatcher.SelfReady.INSTANCE);
+      }
       return new Node(system, binding.localAddress().getPort());
     } catch (Exception | Error e) {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Tells gateways this worker can take calls, once its function shard is allocated here (a ping from
+   * this node puts it here) and its HTTP API is bound; until then no gateway routes to it.
+   */
+  private static void announceReady(ActorSystem<?> system, ClusterSharding sharding, String address) throws Exception {
+    sharding.entityRefFor(FunctionActor.KEY, FunctionActor.pingEntity(address))
+        .<org.apache.pekko.Done>ask(FunctionActor.Ping::new, java.time.Duration.ofSeconds(60))
+        .toCompletableFuture().get();
+    system.systemActorOf(Behaviors.<Void>setup(ctx -> {
+      ctx.getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(
+          MembershipWatcher.READY, ctx.getSelf()));
+      return Behaviors.empty();
+    }), "worker-ready", Props.empty());
+    log.info("Worker ready: taking calls");
   }
 
   /** A port free right now: the HTTP port is advertised in the node's roles before the API binds. */

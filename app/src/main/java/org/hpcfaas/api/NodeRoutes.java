@@ -55,7 +55,11 @@ public final class NodeRoutes extends AllDirectives {
     this.mode = mode;
   }
 
-  /** {@code GET /health}: open to everyone, so that load balancers and schedulers can probe it. */
+  /**
+   * {@code GET /health}: 200 once this node serves (a member that is Up, ready if a worker, with a
+   * worker to route to if a gateway), 503 before. Open to everyone, so that load balancers and
+   * schedulers can probe it.
+   */
   public Route health() {
     return path("health", () -> get(() -> complete(healthReport())));
   }
@@ -74,7 +78,9 @@ public final class NodeRoutes extends AllDirectives {
 
   private HttpResponse healthReport() {
     var self = Cluster.get(system).selfMember();
-    boolean up = self.status() == MemberStatus.up();
+    boolean up = self.status() == MemberStatus.up()
+        && (!self.hasRole("worker") || stats.ready())
+        && (!self.hasRole("gateway") || !placement.workers().isEmpty());
     var body = new LinkedHashMap<String, Object>();
     body.put("status", up ? "UP" : "STARTING");
     body.put("node", self.address().toString());

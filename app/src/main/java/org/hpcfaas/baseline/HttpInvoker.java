@@ -49,7 +49,7 @@ public final class HttpInvoker extends PlacedInvoker {
   protected CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
     var key = internalKey.current();
     if (key.isEmpty()) {
-      return CompletableFuture.failedFuture(new WorkerUnavailable("this node has not yet learnt the cluster's internal key"));
+      return CompletableFuture.failedFuture(new WorkerUnavailable("this node has not yet learnt the cluster's internal key", true));
     }
     var entity = call.inputBytes() != null
         ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, call.inputBytes())
@@ -66,7 +66,8 @@ public final class HttpInvoker extends PlacedInvoker {
     return http.singleRequest(request)
         .handle((response, error) -> {
           if (error != null) {
-            throw new WorkerUnavailable("worker " + worker.address() + " did not answer: " + error.getMessage());
+            throw new WorkerUnavailable("worker " + worker.address() + " did not answer: " + error.getMessage(),
+                refused(error));
           }
           return response;
         })
@@ -87,7 +88,7 @@ public final class HttpInvoker extends PlacedInvoker {
     }
     return response.entity().toStrict(30_000, materializer).thenApply(strict -> {
       if (!InternalProtocol.FAILED.equals(reply)) {
-        throw new WorkerUnavailable("worker answered " + response.status() + ": " + strict.getData().utf8String());
+        throw new WorkerUnavailable("worker answered " + response.status() + ": " + strict.getData().utf8String(), true);
       }
       try {
         var outcome = json.readValue(strict.getData().toArray(), Outcome.class);
@@ -96,6 +97,16 @@ public final class HttpInvoker extends PlacedInvoker {
         throw new IllegalStateException("malformed worker answer: " + e.getMessage(), e);
       }
     });
+  }
+
+  /** The worker could not be connected to at all, so the call surely did not start there. */
+  private static boolean refused(Throwable error) {
+    for (var e = error; e != null; e = e.getCause()) {
+      if (e instanceof java.net.ConnectException || String.valueOf(e.getMessage()).contains("Connection refused")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String header(HttpResponse response, String name) {

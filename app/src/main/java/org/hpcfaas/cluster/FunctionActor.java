@@ -41,6 +41,14 @@ public final class FunctionActor {
 
   private record Finished(Invoke invoke) implements Command {}
 
+  /** Asked by a worker of its own shard at startup, so that the shard is allocated there, not elsewhere. */
+  public record Ping(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+
+  /** The entity a worker pings: not a function name (those cannot start with '-'), and stopped at once. */
+  public static String pingEntity(String nodeAddress) {
+    return entityId("-ready-", nodeAddress);
+  }
+
   /** How many calls may wait behind the running ones, and for how long. */
   public record QueueSettings(int size, Duration maxWait) {}
 
@@ -104,6 +112,10 @@ public final class FunctionActor {
     return Behaviors.receive(Command.class)
         .onMessage(Invoke.class, this::onInvoke)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(Ping.class, p -> {
+          p.replyTo().tell(org.apache.pekko.Done.getInstance());
+          return Behaviors.stopped();
+        })
         .onSignal(PostStop.class, s -> {
           runner.stats().replicas.decrementAndGet();
           if (current != null) {

@@ -2,9 +2,13 @@ package org.hpcfaas.cluster;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -14,52 +18,86 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link WorkerPlacement} current: the Up, reachable worker members of this node's mode. A member
- * of the other mode is never used; a node that joins a cluster of the other mode leaves it again.
+ * Keeps {@link WorkerPlacement} current: the workers that are Up, reachable, of this node's mode and
+ * ready (they register {@link #READY} once their function shard is theirs and their HTTP API is bound,
+ * so a node that is still starting or rejoining gets no call it cannot run). A member of the other mode
+ * is never used; a node that joins a cluster of the other mode leaves it again.
  */
 public final class MembershipWatcher {
   private static final Logger log = LoggerFactory.getLogger(MembershipWatcher.class);
 
+  /** Registered by a worker when it can take calls. */
+  public static final ServiceKey<Void> READY = ServiceKey.create(Void.class, "hpcfaas-worker-ready");
+
+  /** Told by this node once it is ready itself, which it knows before its registration has spread. */
+  public enum SelfReady { INSTANCE }
+
   private MembershipWatcher() {}
 
-  public static Behavior<ClusterEvent.ClusterDomainEvent> create(WorkerPlacement placement, String mode) {
-    return Behaviors.setup(ctx -> {
+  public static Behavior<Object> create(WorkerPlacement placement, String mode) {
+    return Behaviors.<Object>setup(ctx -> {
       var cluster = Cluster.get(ctx.getSystem());
-      cluster.subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.ClusterDomainEvent.class));
+      cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ClusterDomainEvent.class));
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(READY, ctx.getSelf().narrow()));
       var refused = new HashSet<Member>();
+      var ready = new HashSet<Address>();
       return Behaviors.receiveMessage(event -> {
+        if (event == SelfReady.INSTANCE) {
+          ready.add(cluster.selfMember().address());
+        }
+        if (event instanceof Receptionist.Listing listing) {
+          boolean selfReady = ready.contains(cluster.selfMember().address());
+          ready.clear();
+          if (selfReady) {
+            ready.add(cluster.selfMember().address());
+          }
+          for (var ref : listing.getServiceInstances(READY)) {
+            var address = ref.path().address();
+            ready.add(address.hasLocalScope() ? cluster.selfMember().address() : address);
+          }
+        }
         var state = cluster.state();
         var self = cluster.selfMember();
         var live = new ArrayList<Worker>();
         for (var m : state.getMembers()) {
           String memberMode = role(m, Worker.MODE_ROLE_PREFIX);
           if (!mode.equals(memberMode)) {
-            if (refused.add(m)) {
-              if (m.isOlderThan(self) && m.status() == MemberStatus.up()) {
-                log.error("This node runs mode {} but the cluster it joined runs mode {} (member {}): mixed modes are"
-                    + " refused, leaving the cluster. Start every node with the same --mode.", mode, memberMode, m.address());
-                CoordinatedShutdown.get(ctx.getSystem()).runAll(CoordinatedShutdown.clusterLeavingReason());
-              } else {
-                log.error("Refusing member {}: it runs mode {}, this cluster runs mode {}. It gets no work.",
-                    m.address(), memberMode, mode);
-              }
-            }
+            refuse(ctx, m, self, mode, memberMode, refused);
             continue;
           }
-          if (m.status() == MemberStatus.up() && m.hasRole("worker") && !state.getUnreachable().contains(m)) {
+          if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
+              && !state.getUnreachable().contains(m)) {
             live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX)));
           }
         }
-        placement.update(live);
-        if (event instanceof ClusterEvent.UnreachableMember u) {
-          log.warn("Worker {} is unreachable: failing its calls in flight, routing new calls elsewhere", u.member().address());
-          placement.lost(u.member().address());
-        } else if (event instanceof ClusterEvent.MemberRemoved r) {
-          placement.lost(r.member().address());
-        }
+        Set<Address> lost = switch (event) {
+          case ClusterEvent.UnreachableMember u -> {
+            log.warn("Worker {} is unreachable: failing its calls in flight, routing new calls elsewhere",
+                u.member().address());
+            yield Set.of(u.member().address());
+          }
+          case ClusterEvent.MemberRemoved r -> Set.of(r.member().address());
+          default -> Set.of();
+        };
+        placement.update(live, lost);
         return Behaviors.same();
       });
     });
+  }
+
+  private static void refuse(org.apache.pekko.actor.typed.javadsl.ActorContext<Object> ctx, Member m, Member self,
+      String mode, String memberMode, Set<Member> refused) {
+    if (!refused.add(m)) {
+      return;
+    }
+    if (m.isOlderThan(self) && m.status() == MemberStatus.up()) {
+      log.error("This node runs mode {} but the cluster it joined runs mode {} (member {}): mixed modes are"
+          + " refused, leaving the cluster. Start every node with the same --mode.", mode, memberMode, m.address());
+      CoordinatedShutdown.get(ctx.getSystem()).runAll(CoordinatedShutdown.clusterLeavingReason());
+    } else {
+      log.error("Refusing member {}: it runs mode {}, this cluster runs mode {}. It gets no work.",
+          m.address(), memberMode, mode);
+    }
   }
 
   private static String role(Member m, String prefix) {

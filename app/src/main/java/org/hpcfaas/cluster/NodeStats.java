@@ -23,6 +23,7 @@ public final class NodeStats {
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicLong completed = new AtomicLong();
   final AtomicInteger replicas = new AtomicInteger();
+  private volatile boolean ready;
 
   private final String node;
   private final WasmEngine engine;
@@ -32,6 +33,15 @@ public final class NodeStats {
     this.node = node;
     this.engine = engine;
     this.executor = executor;
+  }
+
+  /** This worker takes calls (its shard is here and its HTTP API is bound). */
+  public void markReady() {
+    ready = true;
+  }
+
+  public boolean ready() {
+    return ready;
   }
 
   public Snapshot snapshot() {

@@ -1,6 +1,7 @@
 package org.hpcfaas.cluster;
 
 import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.Address;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.hpcfaas.registry.FunctionSpec;
@@ -8,7 +9,8 @@ import org.hpcfaas.registry.FunctionSpec;
 /**
  * What both transports share: the worker is chosen by {@link WorkerPlacement}, the call is counted on
  * it until the worker answers, fails at once if that worker is lost, and is retried once on another
- * worker when the function was deployed as idempotent and its whole input is at hand.
+ * worker when its whole input is at hand and either the function was deployed as idempotent or the call
+ * surely never started (the worker could not even be reached).
  */
 public abstract class PlacedInvoker implements Invoker {
   private final WorkerPlacement placement;
@@ -22,14 +24,14 @@ public abstract class PlacedInvoker implements Invoker {
 
   @Override
   public final CompletionStage<InvocationResult> invoke(FunctionSpec spec, Call call) {
-    return attempt(spec, call, spec.idempotent() && call.inputBytes() != null);
+    return attempt(spec, call, call.inputBytes() != null, null);
   }
 
-  private CompletionStage<InvocationResult> attempt(FunctionSpec spec, Call call, boolean mayRetry) {
+  private CompletionStage<InvocationResult> attempt(FunctionSpec spec, Call call, boolean mayRetry, Address avoid) {
     var result = new CompletableFuture<InvocationResult>();
     WorkerPlacement.Ticket ticket;
     try {
-      ticket = placement.begin(spec.name(), result);
+      ticket = placement.begin(spec.name(), result, avoid);
     } catch (WorkerUnavailable e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -46,8 +48,9 @@ public abstract class PlacedInvoker implements Invoker {
         return CompletableFuture.completedStage(answer);
       }
       var cause = unwrap(error);
-      return mayRetry && cause instanceof WorkerUnavailable
-          ? attempt(spec, call, false)
+      boolean retry = mayRetry && cause instanceof WorkerUnavailable w && (w.neverStarted() || spec.idempotent());
+      return retry
+          ? attempt(spec, call, false, ticket.worker().address())
           : CompletableFuture.<InvocationResult>failedStage(cause);
     }).thenCompose(stage -> stage);
   }

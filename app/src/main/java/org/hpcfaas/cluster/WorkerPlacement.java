@@ -58,11 +58,15 @@ public final class WorkerPlacement {
     return workers;
   }
 
-  /** Picks a worker for {@code function} and counts the call on it; {@code call} fails if the node is lost. */
-  public Ticket begin(String function, CompletableFuture<?> call) {
-    var live = workers;
+  /**
+   * Picks a worker for {@code function} other than {@code avoid} (a node that just failed this call, or
+   * null) and counts the call on it; {@code call} fails if the node is lost. Synchronized with
+   * {@link #update}, so a call is never counted on a node after that node was declared lost.
+   */
+  public synchronized Ticket begin(String function, CompletableFuture<?> call, Address avoid) {
+    var live = avoid == null ? workers : workers.stream().filter(w -> !w.address().equals(avoid)).toList();
     if (live.isEmpty()) {
-      throw new WorkerUnavailable("no worker node is reachable");
+      throw new WorkerUnavailable("no worker node is reachable", true);
     }
     var fnLoad = functionLoad.computeIfAbsent(function, f -> new AtomicInteger());
     int k = Math.min(live.size(), Math.max(1, (fnLoad.get() + perNodeTarget) / perNodeTarget));
@@ -86,16 +90,15 @@ public final class WorkerPlacement {
     return snapshot;
   }
 
-  void update(List<Worker> live) {
+  /** The live workers now; calls in flight on the {@code lost} nodes fail at once. */
+  synchronized void update(List<Worker> live, Set<Address> lost) {
     workers = List.copyOf(live);
-  }
-
-  /** Fails every call this gateway has in flight on a node that became unreachable or left. */
-  void lost(Address node) {
-    var calls = running.remove(node);
-    if (calls != null) {
-      calls.forEach(c -> c.completeExceptionally(
-          new WorkerUnavailable("worker " + node + " was lost while running the call")));
+    for (var node : lost) {
+      var calls = running.remove(node);
+      if (calls != null) {
+        calls.forEach(c -> c.completeExceptionally(
+            new WorkerUnavailable("worker " + node + " was lost while running the call", false)));
+      }
     }
   }
 
