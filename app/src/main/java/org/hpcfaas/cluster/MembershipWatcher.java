@@ -41,7 +41,15 @@ public final class MembershipWatcher {
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(READY, ctx.getSelf().narrow()));
       var refused = new HashSet<Member>();
       var ready = new HashSet<Address>();
+      // Tracked from the events themselves: cluster.state() can lag the event that is being handled.
+      var unreachable = new HashSet<Address>();
       return Behaviors.receiveMessage(event -> {
+        switch (event) {
+          case ClusterEvent.UnreachableMember u -> unreachable.add(u.member().address());
+          case ClusterEvent.ReachableMember r -> unreachable.remove(r.member().address());
+          case ClusterEvent.MemberRemoved r -> unreachable.remove(r.member().address());
+          default -> { }
+        }
         if (event == SelfReady.INSTANCE) {
           ready.add(cluster.selfMember().address());
         }
@@ -66,7 +74,7 @@ public final class MembershipWatcher {
             continue;
           }
           if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
-              && !state.getUnreachable().contains(m)) {
+              && !state.getUnreachable().contains(m) && !unreachable.contains(m.address())) {
             live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX)));
           }
         }
