@@ -41,13 +41,15 @@ public final class MembershipWatcher {
       ctx.getSystem().receptionist().tell(Receptionist.subscribe(READY, ctx.getSelf().narrow()));
       var refused = new HashSet<Member>();
       var ready = new HashSet<Address>();
-      // Tracked from the events themselves: cluster.state() can lag the event that is being handled.
-      var unreachable = new HashSet<Address>();
+      // Unreachable or removed members, tracked from the events themselves: cluster.state() can lag the
+      // event being handled. A node that comes back (same address, new incarnation) is Up again.
+      var gone = new HashSet<Address>();
       return Behaviors.receiveMessage(event -> {
         switch (event) {
-          case ClusterEvent.UnreachableMember u -> unreachable.add(u.member().address());
-          case ClusterEvent.ReachableMember r -> unreachable.remove(r.member().address());
-          case ClusterEvent.MemberRemoved r -> unreachable.remove(r.member().address());
+          case ClusterEvent.UnreachableMember u -> gone.add(u.member().address());
+          case ClusterEvent.MemberRemoved r -> gone.add(r.member().address());
+          case ClusterEvent.ReachableMember r -> gone.remove(r.member().address());
+          case ClusterEvent.MemberUp u -> gone.remove(u.member().address());
           default -> { }
         }
         if (event == SelfReady.INSTANCE) {
@@ -74,7 +76,7 @@ public final class MembershipWatcher {
             continue;
           }
           if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
-              && !state.getUnreachable().contains(m) && !unreachable.contains(m.address())) {
+              && !state.getUnreachable().contains(m) && !gone.contains(m.address())) {
             live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX)));
           }
         }

@@ -63,7 +63,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgs = {}, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 5, time = 2)
+// Warmup: the Truffle compiler needs ~10-15 s on 2 cores before matmul's main and the fresh-instance path
+// reach their last tier (checked with -Dpolyglot.engine.TraceCompilation=true); 6 benchmarks x ~30 s.
+@Warmup(iterations = 8, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EngineBenchmark {
   /** What {@link WasmEngine#runtimeName()} says when the optimizing Graal JIT is in use. */
