@@ -82,7 +82,7 @@ public final class TokenRoutes extends AllDirectives {
 
   private static Map<String, Set<Right>> grants(JsonNode node) {
     var grants = new HashMap<String, Set<Right>>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (!e.getKey().equals("*") && !e.getKey().matches("[a-z0-9][a-z0-9_-]{0,62}")) {
         throw new IllegalArgumentException("not a namespace name: " + e.getKey());
       }

@@ -17,6 +17,12 @@ final class MemoryProbe {
     memory = m != null && m.hasBufferElements() ? m : null;
   }
 
+  /** Starts a new call of a warm instance: its peak is what the memory holds now. */
+  void restart() {
+    peakBytes = 0;
+    sample();
+  }
+
   void sample() {
     Value m = memory;
     if (m == null) {

@@ -188,6 +188,7 @@ public final class WasmEngine implements AutoCloseable {
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
     instance.streams().bind(in, out);
     instance.stderr().reset();
+    instance.probe().restart();
     var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
         inv.outputLimit(), timeoutMs);
     try {

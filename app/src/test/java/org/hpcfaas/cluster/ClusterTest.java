@@ -4,7 +4,6 @@ import static org.hpcfaas.TestNode.json;
 import static org.hpcfaas.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
