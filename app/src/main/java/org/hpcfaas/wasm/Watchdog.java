@@ -1,7 +1,6 @@
 package org.hpcfaas.wasm;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.graalvm.polyglot.Context;
@@ -13,11 +12,16 @@ import org.graalvm.polyglot.Context;
  * its own, see {@code hpcfaas.invoke.input-stall}).
  */
 final class Watchdog implements AutoCloseable {
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+  private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
     var t = new Thread(r, "hpcfaas-watchdog");
     t.setDaemon(true);
     return t;
   });
+
+  Watchdog() {
+    // A finished call's check is dropped at once, not kept (with its Context) until its deadline.
+    timer.setRemoveOnCancelPolicy(true);
+  }
 
   /** One watched call: fires once it has run for {@code timeoutMs}, unless done first. */
   final class Watch {
