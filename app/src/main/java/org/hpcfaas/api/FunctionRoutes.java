@@ -2,7 +2,7 @@ package org.hpcfaas.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import org.hpcfaas.cluster.InvocationIds;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -128,7 +128,7 @@ public final class FunctionRoutes extends AllDirectives {
         return complete(responses.problem(Problem.of(ProblemType.INVALID_REQUEST,
             "transfer must be bulk, stream or auto, got '" + transfer + "'")));
       }
-      var id = UUID.randomUUID().toString();
+      var id = InvocationIds.next();
       var env = GuestEnvironment.of(params);
       long length = entity.getContentLengthOption().orElse(-1L);
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));

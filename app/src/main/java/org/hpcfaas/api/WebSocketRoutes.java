@@ -1,7 +1,7 @@
 package org.hpcfaas.api;
 
 import java.util.Map;
-import java.util.UUID;
+import org.hpcfaas.cluster.InvocationIds;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -80,7 +80,7 @@ public final class WebSocketRoutes extends AllDirectives {
           return java.util.concurrent.CompletableFuture.completedStage(problem(Problem.of(ProblemType.INPUT_TOO_LARGE,
               "a message may be at most " + maxMessageBytes + " bytes").with("limitBytes", maxMessageBytes)));
         }
-        var id = UUID.randomUUID().toString();
+        var id = InvocationIds.next();
         return quotas.invoke(principal, invoker, spec, new Invoker.Call(id, input.toArray(), null, env, false))
             .thenCompose(result -> reply(spec, id, result, text))
             .exceptionally(e -> problem(Problems.ofFailure(e)));
@@ -107,7 +107,7 @@ public final class WebSocketRoutes extends AllDirectives {
         .mapAsync(1, this::bytes)
         .takeWhile(bytes -> !bytes.isEmpty())
         .to(Sink.fromSubscriber(input.first()));
-    var id = UUID.randomUUID().toString();
+    var id = InvocationIds.next();
     Source<Message, NotUsed> stdout = Source.completionStageSource(quotas.invoke(principal, invoker, spec,
                 new Invoker.Call(id, null, input.second(), env, true))
             .handle((result, error) -> error != null ? failed(Problems.ofFailure(error)) : output(spec, id, result)))

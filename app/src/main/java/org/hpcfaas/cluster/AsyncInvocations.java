@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -67,7 +66,7 @@ public final class AsyncInvocations {
   /** Starts an invocation in the background (through {@code invoke}) and returns its record at once. */
   public AsyncRecord submit(FunctionSpec spec, byte[] input, Map<String, String> env, String gatewayNode,
       java.util.function.Function<Invoker.Call, CompletionStage<InvocationResult>> invoke) {
-    var id = UUID.randomUUID().toString();
+    var id = InvocationIds.next();
     var record = new AsyncRecord(id, spec.name(), spec.version(), AsyncRecord.RUNNING, gatewayNode, Instant.now(), null,
         null, null, 0, null);
     put(record, null);

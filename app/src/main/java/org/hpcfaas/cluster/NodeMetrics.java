@@ -33,6 +33,7 @@ public final class NodeMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> warm = new ConcurrentHashMap<>();
+  private final Map<String, FunctionMeters> meters = new ConcurrentHashMap<>();
 
   public NodeMetrics(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor) {
     registry.config().commonTags("node", Cluster.get(system).selfMember().address().toString());
@@ -88,22 +89,36 @@ public final class NodeMetrics {
     }).set(count);
   }
 
+  /** One function's meters, built once (looking meters up on every call costs more than recording). */
+  private record FunctionMeters(Map<String, Counter> outcomes, Timer duration, Timer queueWait, Counter bytesIn,
+      Counter bytesOut) {}
+
+  private FunctionMeters meters(String function) {
+    return meters.computeIfAbsent(function, f -> {
+      var tags = Tags.of("function", f);
+      return new FunctionMeters(new ConcurrentHashMap<>(),
+          Timer.builder("hpcfaas_invocation_duration").tags(tags).publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(5))
+              .description("Time from start to end of a function's run").register(registry),
+          Timer.builder("hpcfaas_queue_wait").tags(tags).publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+              .description("Time a call waited for a free slot of its function").register(registry),
+          Counter.builder("hpcfaas_input_bytes").tags(tags).baseUnit("bytes").description("Bytes read from stdin")
+              .register(registry),
+          Counter.builder("hpcfaas_output_bytes").tags(tags).baseUnit("bytes").description("Bytes written to stdout")
+              .register(registry));
+    });
+  }
+
   void invocation(FunctionSpec spec, Outcome outcome, long durationNanos, long queuedMs, long bytesIn, long bytesOut) {
-    var tags = Tags.of("function", spec.name());
-    Counter.builder("hpcfaas_invocations").tags(tags).tag("outcome", outcome.getClass().getSimpleName())
-        .description("Invocations run on this worker, by outcome").register(registry).increment();
-    Timer.builder("hpcfaas_invocation_duration").tags(tags).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofMinutes(5))
-        .description("Time from start to end of a function's run").register(registry)
-        .record(durationNanos, TimeUnit.NANOSECONDS);
-    Timer.builder("hpcfaas_queue_wait").tags(tags).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
-        .description("Time a call waited for a free slot of its function").register(registry)
-        .record(queuedMs, TimeUnit.MILLISECONDS);
-    Counter.builder("hpcfaas_input_bytes").tags(tags).baseUnit("bytes").description("Bytes read from stdin")
-        .register(registry).increment(bytesIn);
-    Counter.builder("hpcfaas_output_bytes").tags(tags).baseUnit("bytes").description("Bytes written to stdout")
-        .register(registry).increment(bytesOut);
+    var m = meters(spec.name());
+    m.outcomes().computeIfAbsent(outcome.getClass().getSimpleName(), o -> Counter.builder("hpcfaas_invocations")
+        .tags("function", spec.name(), "outcome", o).description("Invocations run on this worker, by outcome")
+        .register(registry)).increment();
+    m.duration().record(durationNanos, TimeUnit.NANOSECONDS);
+    m.queueWait().record(queuedMs, TimeUnit.MILLISECONDS);
+    m.bytesIn().increment(bytesIn);
+    m.bytesOut().increment(bytesOut);
   }
 
   /** All meters in the Prometheus text format. */
