@@ -131,7 +131,7 @@ public final class Node implements AutoCloseable {
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
       var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis());
-      var invocations = new InvocationRoutes(system, quotas, invoker, registry,
+      var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry,
           new AsyncInvocations(system, materializer, settings.async()), responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis(), address);
       var node = new NodeRoutes(system, engine, executor, placement, stats, metrics, responses, settings.mode());

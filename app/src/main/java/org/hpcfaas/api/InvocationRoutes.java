@@ -31,6 +31,7 @@ import org.hpcfaas.wasm.Outcome;
  */
 public final class InvocationRoutes extends AllDirectives {
   private final ActorSystem<?> system;
+  private final InvocationLog invocationLog;
   private final TenantQuotas quotas;
   private final Invoker invoker;
   private final FunctionRegistry registry;
@@ -41,9 +42,11 @@ public final class InvocationRoutes extends AllDirectives {
   private final long bodyTimeoutMs;
   private final String node;
 
-  public InvocationRoutes(ActorSystem<?> system, TenantQuotas quotas, Invoker invoker, FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
+  public InvocationRoutes(ActorSystem<?> system, InvocationLog invocationLog, TenantQuotas quotas, Invoker invoker,
+      FunctionRegistry registry, AsyncInvocations invocations, JsonResponses responses,
       Materializer materializer, long maxInputBytes, long bodyTimeoutMs, String node) {
     this.system = system;
+    this.invocationLog = invocationLog;
     this.quotas = quotas;
     this.invoker = invoker;
     this.registry = registry;
@@ -79,7 +82,7 @@ public final class InvocationRoutes extends AllDirectives {
     return pathPrefix("invocations", () -> pathPrefix(PathMatchers.segment(), id -> concat(
         pathEnd(() -> get(() -> completeWithFuture(invocations.find(id).thenCompose(r -> r.isPresent()
             ? CompletableFuture.completedFuture(visible(principal, r.get().function()) ? status(r.get()) : notFound(id))
-            : InvocationLog.findAnywhere(system, id).thenApply(e -> e
+            : invocationLog.findAnywhere(system, id).thenApply(e -> e
                 .filter(entry -> visible(principal, entry.function()))
                 .map(entry -> responses.json(200, view(entry)))
                 .orElseGet(() -> notFound(id))))))),

@@ -85,7 +85,7 @@ public final class InvocationLog {
   // --- asked by any gateway: these records live on the worker that ran the call ---
 
   static final ServiceKey<Command> SERVICE = ServiceKey.create(Command.class, "hpcfaas-invocation-log");
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
   sealed interface Command extends CborSerializable {}
 
@@ -111,8 +111,12 @@ public final class InvocationLog {
     });
   }
 
-  /** A sync invocation's record, from whichever worker ran it. */
-  public static CompletionStage<Optional<Entry>> findAnywhere(ActorSystem<?> system, String id) {
+  /** A sync invocation's record: from this worker if it ran it, else from whichever worker did. */
+  public CompletionStage<Optional<Entry>> findAnywhere(ActorSystem<?> system, String id) {
+    var here = find(id);
+    if (here.isPresent()) {
+      return CompletableFuture.completedFuture(here);
+    }
     return askAll(system, ref -> AskPattern.ask(ref, replyTo -> new Find(id, replyTo), ASK_TIMEOUT, system.scheduler()))
         .thenApply(all -> all.stream().findFirst());
   }
