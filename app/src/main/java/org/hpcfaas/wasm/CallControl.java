@@ -1,5 +1,8 @@
 package org.hpcfaas.wasm;
 
+import java.io.IOException;
+import java.util.function.Consumer;
+
 /**
  * What a call's streams may do to the call: stop it (its stream broke or overflowed) and pause its clock
  * while they block. Bound to the call's watch once its Context exists.
@@ -19,14 +22,36 @@ final class CallControl {
     }
   }
 
-  void pause() {
+  /** Blocking I/O on the caller's stream. */
+  interface Io<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs the guest's blocking I/O with its clock paused; if the stream breaks, reports it to
+   * {@code broken} and stops the guest.
+   */
+  <T> T waitingFor(Io<T> io, Consumer<IOException> broken) throws IOException {
+    pause();
+    try {
+      return io.run();
+    } catch (IOException e) {
+      broken.accept(e);
+      stop();
+      throw e;
+    } finally {
+      resume();
+    }
+  }
+
+  private void pause() {
     var w = watch;
     if (w != null) {
       w.pause();
     }
   }
 
-  void resume() {
+  private void resume() {
     var w = watch;
     if (w != null) {
       w.resume();

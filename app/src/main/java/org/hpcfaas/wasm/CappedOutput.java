@@ -42,16 +42,10 @@ final class CappedOutput extends OutputStream {
       throw new IOException("output limit of " + limit + " bytes exceeded");
     }
     written += len;
-    control.pause();
-    try {
+    control.waitingFor(() -> {
       target.write(b, off, len);
-    } catch (IOException e) {
-      broken = e;
-      control.stop();
-      throw e;
-    } finally {
-      control.resume();
-    }
+      return null;
+    }, e -> broken = e);
   }
 
   @Override

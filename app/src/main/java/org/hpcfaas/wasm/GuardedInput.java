@@ -29,16 +29,7 @@ final class GuardedInput extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
-    control.pause();
-    try {
-      return source.read(b, off, len);
-    } catch (IOException e) {
-      broken = e;
-      control.stop();
-      throw e;
-    } finally {
-      control.resume();
-    }
+    return control.waitingFor(() -> source.read(b, off, len), e -> broken = e);
   }
 
   @Override
