@@ -67,10 +67,6 @@ public final class WasmEngine implements AutoCloseable {
     return budget.freeMb();
   }
 
-  public EngineSettings settings() {
-    return settings;
-  }
-
   /** The compiled module for these bytes and memory cap, if it was compiled before. */
   public CompiledModule cached(String sha256, int memoryMb) {
     return compiled.get(new CacheKey(sha256, memoryMb));
