@@ -66,7 +66,24 @@ public final class Node implements AutoCloseable {
   /** Starts a node and returns once its HTTP API is bound. */
   public static Node start(Config config) throws Exception {
     var settings = NodeSettings.from(config);
-    int httpPort = settings.httpPort() != 0 ? settings.httpPort() : freePort(settings.httpHost());
+    if (settings.httpPort() != 0) {
+      return start(config, settings, settings.httpPort());
+    }
+    // Port 0: a free port is picked before the node starts (it is advertised in the roles), and another
+    // process may take it meanwhile; then start again with another one.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start(config, settings, freePort(settings.httpHost()));
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Bind failed")) {
+          throw e;
+        }
+        log.warn("The free port picked for the HTTP API was taken meanwhile; starting again with another");
+      }
+    }
+  }
+
+  private static Node start(Config config, NodeSettings settings, int httpPort) throws Exception {
     // Other nodes learn this node's mode and HTTP endpoint from its roles.
     var roles = new ArrayList<>(config.getStringList("pekko.cluster.roles"));
     roles.add(Worker.MODE_ROLE_PREFIX + settings.mode());
@@ -153,6 +170,7 @@ public final class Node implements AutoCloseable {
       return new Node(system, binding.localAddress().getPort());
     } catch (Exception | Error e) {
       system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
     }
   }
