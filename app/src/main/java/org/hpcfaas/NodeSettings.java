@@ -7,6 +7,7 @@ import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.registry.Limits;
 import org.hpcfaas.registry.RegistrySettings;
+import org.hpcfaas.registry.Volumes;
 import org.hpcfaas.wasm.EngineSettings;
 
 /** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
@@ -29,7 +30,8 @@ public record NodeSettings(
     Duration replicationTimeout,
     AsyncInvocations.Settings async,
     int recentInvocations,
-    boolean authEnabled) {
+    boolean authEnabled,
+    Volumes volumes) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -70,7 +72,11 @@ public record NodeSettings(
             (int) c.getBytes("wasm.stderr-tail").longValue(),
             budget,
             c.getDuration("wasm.memory-wait").toMillis(),
-            c.getDouble("wasm.memory-cap-margin")),
+            c.getDouble("wasm.memory-cap-margin"),
+            c.getString("wasm.scratch-dir").isEmpty()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-scratch")
+                : Path.of(c.getString("wasm.scratch-dir")).toAbsolutePath(),
+            c.getBytes("wasm.scratch-size")),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
                 limits.getInt("default-concurrency")),
@@ -90,6 +96,7 @@ public record NodeSettings(
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
             (int) c.getBytes("async.inline-output-size").longValue()),
         c.getInt("log.recent-per-function"),
-        authEnabled(c.getString("auth.enabled"), c.getString("http.host")));
+        authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
+        Volumes.from(c.getConfig("volumes")));
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -18,6 +17,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.cluster.FunctionActor;
+import org.hpcfaas.cluster.GuestParameters;
 import org.hpcfaas.cluster.InvocationRequest;
 import org.hpcfaas.cluster.Payload;
 import org.hpcfaas.cluster.WorkerReply;
@@ -53,15 +53,15 @@ public final class WorkerRoutes extends AllDirectives {
         : path(PathMatchers.segment("v1").slash("run").slash(PathMatchers.segment()),
         name -> post(() -> headerValueByName(InternalProtocol.SPEC, specHeader ->
             headerValueByName(InternalProtocol.INVOCATION_ID, id ->
-                optionalHeaderValueByName(InternalProtocol.ENV, envHeader ->
+                optionalHeaderValueByName(InternalProtocol.GUEST, guestHeader ->
                     optionalHeaderValueByName(InternalProtocol.STREAM_OUTPUT, stream ->
                         extractRequestEntity(entity -> {
                           FunctionSpec spec = decode(specHeader, new TypeReference<>() { });
-                          Map<String, String> env = envHeader.map(h -> decode(h, new TypeReference<Map<String, String>>() { }))
-                              .orElse(Map.of());
+                          var guest = guestHeader.map(h -> decode(h, new TypeReference<GuestParameters>() { }))
+                              .orElse(GuestParameters.none());
                           var input = entity.isKnownEmpty() ? new Payload.Inline(new byte[0])
                               : Payload.of(entity.getDataBytes(), materializer);
-                          var request = new InvocationRequest(id, input, env, stream.map("true"::equals).orElse(false));
+                          var request = new InvocationRequest(id, input, guest, stream.map("true"::equals).orElse(false));
                           var timeout = queueWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
                           var reply = sharding.entityRefFor(FunctionActor.KEY, FunctionActor.entityId(spec.name(), selfAddress))
                               .<WorkerReply>ask(replyTo -> new FunctionActor.Invoke(spec, request, replyTo), timeout);

@@ -24,7 +24,7 @@ public final class ClusterInvoker extends PlacedInvoker {
     var input = call.inputBytes() != null
         ? Payload.of(call.inputBytes(), materializer)
         : Payload.of(call.inputStream(), materializer);
-    var request = new InvocationRequest(call.id(), input, call.env(), call.streamOutput());
+    var request = new InvocationRequest(call.id(), input, call.guest(), call.streamOutput());
     var timeout = queueWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
     return sharding.entityRefFor(FunctionActor.KEY, FunctionActor.entityId(spec.name(), worker.address().toString()))
         .<WorkerReply>ask(replyTo -> new FunctionActor.Invoke(spec, request, replyTo), timeout)

@@ -1,10 +1,8 @@
 package org.hpcfaas.cluster;
 
-import java.util.Map;
-
 /**
- * One invocation as it travels to a worker: its id, its input, the guest's environment, and whether the
- * output should stream back as it is written (else it comes back whole, when the function has ended).
+ * One invocation as it travels to a worker: its id, its input, the guest's arguments and environment, and
+ * whether the output should stream back as it is written (else it comes back whole, when the function has ended).
  */
-public record InvocationRequest(String id, Payload input, Map<String, String> env, boolean streamOutput)
+public record InvocationRequest(String id, Payload input, GuestParameters guest, boolean streamOutput)
     implements CborSerializable {}

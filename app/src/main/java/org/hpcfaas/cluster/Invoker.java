@@ -15,6 +15,6 @@ public interface Invoker {
   CompletionStage<InvocationResult> invoke(FunctionSpec spec, Call call);
 
   /** One call as the gateway received it. */
-  record Call(String id, byte[] inputBytes, Source<ByteString, ?> inputStream, java.util.Map<String, String> env,
+  record Call(String id, byte[] inputBytes, Source<ByteString, ?> inputStream, GuestParameters guest,
       boolean streamOutput) {}
 }

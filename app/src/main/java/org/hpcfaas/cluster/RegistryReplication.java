@@ -20,6 +20,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.registry.FunctionSpec;
+import org.hpcfaas.registry.GuestSetup;
 import org.hpcfaas.registry.Limits;
 import org.hpcfaas.registry.ModuleFetcher;
 import org.hpcfaas.registry.RegistryEntry;
@@ -63,8 +64,8 @@ public final class RegistryReplication implements ModuleFetcher {
   }
 
   public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner) {
-    return registry.deploy(name, module, limits, idempotent, owner)
+      String owner, GuestSetup guest) {
+    return registry.deploy(name, module, limits, idempotent, owner, guest)
         .thenCompose(entry -> replicate(entry, module))
         .thenApply(RegistryEntry::spec);
   }

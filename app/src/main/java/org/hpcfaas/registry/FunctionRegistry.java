@@ -137,7 +137,7 @@ public final class FunctionRegistry {
    * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
   public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner) {
+      String owner, GuestSetup guest) {
     String sha256 = sha256(module);
     return executor.submit(name, () -> {
       try {
@@ -145,7 +145,7 @@ public final class FunctionRegistry {
         store.putModule(sha256, module);
         synchronized (this) {
           var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, compiled.kind(), limits, idempotent,
-              owner, Instant.now());
+              owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts());
           var entry = RegistryEntry.of(spec);
           store.putEntry(entry);
           entries.put(name, entry);

@@ -1,0 +1,6 @@
+package org.hpcfaas.wasm;
+
+import java.nio.file.Path;
+
+/** A host directory a guest sees at {@code guestPath} (an absolute path), read-only or writable. */
+public record Preopen(String guestPath, Path hostPath, boolean readOnly) {}
