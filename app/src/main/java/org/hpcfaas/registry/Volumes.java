@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
 public final class Volumes {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final int MAX_MOUNTS = 16;
-  /** The guest path of every call's private scratch directory. */
-  public static final String SCRATCH = "/tmp";
+  private static final String SCRATCH = org.hpcfaas.wasm.Preopen.SCRATCH;
 
   private final Map<String, Volume> volumes;
 
@@ -93,6 +92,12 @@ public final class Volumes {
         throw new DeployRejected(DeployRejected.Reason.MOUNT, "two mounts at " + guestPath);
       }
       boolean readOnly = volume.readOnly() || (parts.length == 3 && parts[2].equals("ro"));
+      for (var other : mounts) {
+        if (other.volume().equals(volume.name()) && other.readOnly() != readOnly) {
+          throw new DeployRejected(DeployRejected.Reason.MOUNT, "volume '" + volume.name()
+              + "' is mounted both read-only and writable; the host cannot tell the two apart");
+        }
+      }
       if (volume.readOnly() && parts.length == 3 && parts[2].equals("rw")) {
         throw new DeployRejected(DeployRejected.Reason.MOUNT, "volume '" + volume.name() + "' is read-only");
       }

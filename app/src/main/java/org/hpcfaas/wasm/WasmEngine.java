@@ -269,7 +269,7 @@ public final class WasmEngine implements AutoCloseable {
     if (scratch != null) {
       var dirs = new ArrayList<String>();
       inv.preopens().forEach(p -> dirs.add(p.guestPath() + "::" + p.hostPath()));
-      dirs.add("/tmp::" + scratch.dir());
+      dirs.add(Preopen.SCRATCH + "::" + scratch.dir());
       try {
         builder.option("wasm.WasiMapDirs", String.join(",", dirs))
             .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch)).build());
