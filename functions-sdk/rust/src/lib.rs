@@ -92,16 +92,6 @@ pub fn call<R: Status>(handle: fn(&[u8], &mut Vec<u8>) -> R) -> i32 {
     }
 }
 
-/// Runs the module's constructors once, when the runtime creates the warm instance.
-#[doc(hidden)]
-#[cfg(target_os = "wasi")]
-pub fn initialize() {
-    extern "C" {
-        fn __wasm_call_ctors();
-    }
-    unsafe { __wasm_call_ctors() }
-}
-
 /// Makes a function the reactor's handler, called once per invocation with the whole input:
 ///
 /// ```ignore
@@ -132,7 +122,12 @@ macro_rules! handler {
         #[cfg(target_os = "wasi")]
         #[no_mangle]
         pub extern "C" fn _initialize() {
-            $crate::initialize()
+            // Declared here, not in the crate: a command that links a reference to it no longer has
+            // its constructors run by _start (and sees an empty environment).
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
         }
 
         #[cfg(not(target_os = "wasi"))]
