@@ -31,10 +31,6 @@ public enum ExitCode {
     return code;
   }
 
-  public String meaning() {
-    return meaning;
-  }
-
   /** The exit code of an answer with this problem type; every type is mapped (the switch is exhaustive). */
   static ExitCode of(ProblemType type) {
     return switch (type) {

@@ -37,10 +37,6 @@ final class NodeClient {
     this.json = json;
   }
 
-  URI base() {
-    return base;
-  }
-
   String token() {
     return token;
   }

@@ -64,9 +64,8 @@ final class Progress extends FilterInputStream {
 
   private String line(long now) {
     double seconds = Math.max(1e-3, (now - started) / 1e9);
-    var text = "hpcfaas: " + label + " " + mib(sent) + (total >= 0 ? " of " + mib(total) : "")
+    return "hpcfaas: " + label + " " + mib(sent) + (total >= 0 ? " of " + mib(total) : "")
         + String.format(" (%.1f MiB/s)", sent / seconds / (1 << 20));
-    return text;
   }
 
   private static String mib(long bytes) {
