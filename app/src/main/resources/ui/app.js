@@ -503,6 +503,7 @@ function formatMs(seconds) {
 
 async function scrape() {
   const response = await api('/metrics');
+  if (response.status === 401) return;
   if (!response.ok) {
     $('charts-note').hidden = false;
     $('charts-note').textContent = response.status === 404
@@ -548,7 +549,7 @@ function drawChart(canvas, lineSeries, label) {
   const top = 8;
   const bottom = 18;
   const values = lineSeries.flatMap(([s]) => s.filter((v) => v !== null && Number.isFinite(v)));
-  const max = niceMax(Math.max(1e-9, ...values, 0));
+  const max = values.length ? niceMax(Math.max(1e-6, ...values)) : 1;
   g.font = '11px system-ui, sans-serif';
   g.fillStyle = css.getPropertyValue('--muted').trim();
   g.strokeStyle = css.getPropertyValue('--line').trim();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.hpcfaas.TestModules;
 import org.hpcfaas.TestNode;
 import org.junit.jupiter.api.AfterAll;
@@ -16,12 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -65,6 +68,7 @@ class DashboardTest {
     try (var node = TestNode.start(Files.createTempDirectory(tmp, "open"), "hpcfaas.auth.enabled = off")) {
       browser.get(node.url + "/ui");
       deployAndInvoke(node);
+      dropModuleAndInvokeWithAFile();
       var shots = System.getProperty("hpcfaas.dashboard.screenshots");
       if (shots != null && !shots.isBlank()) {
         screenshots(node, Path.of(shots));
@@ -80,6 +84,11 @@ class DashboardTest {
       browser.get(node.url + "/ui");
       var wait = new WebDriverWait(browser, WAIT);
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("auth-panel")));
+      var shots = System.getProperty("hpcfaas.dashboard.screenshots");
+      if (shots != null && !shots.isBlank()) {
+        Files.createDirectories(Path.of(shots));
+        Files.write(Path.of(shots, "dashboard-token.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+      }
       browser.findElement(By.id("token-input")).sendKeys(admin);
       browser.findElement(By.id("token-save")).click();
       wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("auth-panel")));
@@ -115,8 +124,8 @@ class DashboardTest {
     input.sendKeys("hello from the dashboard");
     browser.findElement(By.id("invoke-button")).click();
     wait.until(ExpectedConditions.textToBe(By.id("invoke-output"), "HELLO FROM THE DASHBOARD"));
-    wait.until(ExpectedConditions.textMatches(By.id("invoke-node"), java.util.regex.Pattern.compile("^pekko://hpcfaas@127\\.0\\.0\\.1:\\d+$")));
-    wait.until(ExpectedConditions.textMatches(By.id("invoke-duration"), java.util.regex.Pattern.compile("^\\d+ ms$")));
+    wait.until(ExpectedConditions.textMatches(By.id("invoke-node"), Pattern.compile("^pekko://hpcfaas@127\\.0\\.0\\.1:\\d+$")));
+    wait.until(ExpectedConditions.textMatches(By.id("invoke-duration"), Pattern.compile("^\\d+ ms$")));
     var id = browser.findElement(By.id("invoke-id")).getText();
     assertTrue(id.matches("[0-9a-f-]{36}"), id);
     assertEquals("", browser.findElement(By.id("invoke-stderr")).getText());
@@ -126,6 +135,35 @@ class DashboardTest {
     wait.until(d -> d.findElements(By.cssSelector("#recent-table tbody tr span[title='" + id + "']")).size() == 1);
     wait.until(d -> d.findElement(By.cssSelector("#cluster-table tbody")).getText().contains("Up"));
     wait.until(d -> !d.findElement(By.id("stat-rate")).getText().equals("–"));
+  }
+
+  /** Deploys echo.wasm by dropping it on the page, then invokes it with a file as input. */
+  private static void dropModuleAndInvokeWithAFile() throws Exception {
+    var wait = new WebDriverWait(browser, WAIT);
+    var bytes = new java.util.ArrayList<Integer>();
+    for (byte b : TestModules.example("echo")) {
+      bytes.add(b & 0xff);
+    }
+    ((JavascriptExecutor) browser).executeScript("""
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(arguments[0])], 'echo.wasm', { type: 'application/wasm' }));
+        document.getElementById('deploy-drop').dispatchEvent(
+            new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        """, bytes);
+    wait.until(ExpectedConditions.attributeToBe(By.id("deploy-name"), "value", "echo"));
+    browser.findElement(By.id("deploy-button")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-result"), "deployed echo version 1"));
+
+    var input = Files.createTempFile(tmp, "input", ".txt");
+    Files.writeString(input, "line one\nline two\n");
+    new Select(browser.findElement(By.id("invoke-function"))).selectByValue("echo");
+    browser.findElement(By.id("invoke-mode-file")).click();
+    browser.findElement(By.id("invoke-file")).sendKeys(input.toFile().getCanonicalPath());
+    browser.findElement(By.id("invoke-button")).click();
+    wait.until(d -> d.findElement(By.id("invoke-output")).getText().equals("line one\nline two"));
+    wait.until(ExpectedConditions.textMatches(By.id("invoke-duration"), Pattern.compile("^\\d+ ms$")));
+    browser.findElement(By.id("invoke-mode-text")).click();
+    new Select(browser.findElement(By.id("invoke-function"))).selectByValue("upper");
   }
 
   /** Some traffic for the charts, then the page and its invoke card, for docs/. */
