@@ -34,7 +34,8 @@ public enum ExitCode {
   /** The exit code of an answer with this problem type; every type is mapped (the switch is exhaustive). */
   static ExitCode of(ProblemType type) {
     return switch (type) {
-      case INVALID_MODULE, INVALID_NAME, INVALID_LIMITS, INVALID_REQUEST, METHOD_NOT_ALLOWED, MODULE_TOO_LARGE,
+      case INVALID_MODULE, INVALID_NAME, INVALID_LIMITS, INVALID_REQUEST, INVALID_MOUNT, UNKNOWN_VOLUME,
+          VOLUME_NOT_PERMITTED, METHOD_NOT_ALLOWED, MODULE_TOO_LARGE,
           INPUT_TOO_LARGE, CLIENT_ABORTED -> REJECTED;
       case UNAUTHORIZED, FORBIDDEN -> AUTH;
       case FUNCTION_NOT_FOUND, NOT_FOUND, INVOCATION_NOT_FOUND -> NOT_FOUND;
