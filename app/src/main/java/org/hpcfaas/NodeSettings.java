@@ -3,11 +3,11 @@ package org.hpcfaas;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcfaas.cluster.AsyncInvocations;
-import org.hpcfaas.cluster.FunctionActor;
-import org.hpcfaas.registry.Limits;
+import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.worker.FunctionActor;
+import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
-import org.hpcfaas.wasm.EngineSettings;
+import org.hpcfaas.engine.EngineSettings;
 
 /** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
 public record NodeSettings(

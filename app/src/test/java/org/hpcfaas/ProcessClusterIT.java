@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.hpcfaas.testing.TestModules;
 
 /**
  * Three real node processes, started with the launcher ({@code ./hpcfaas node}) as an operator would, one

@@ -2,7 +2,7 @@ package org.hpcfaas.api;
 
 import java.util.List;
 import java.util.Map;
-import org.hpcfaas.cluster.InvocationIds;
+import org.hpcfaas.core.InvocationIds;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -19,13 +19,14 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.RegistryReplication;
-import org.hpcfaas.cluster.InvocationResult;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.registry.RegistryReplication;
+import org.hpcfaas.core.InvocationResult;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.DeployRejected;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.registry.FunctionSpec;
-import org.hpcfaas.registry.Limits;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Limits;
+import org.hpcfaas.gateway.TenantQuotas;
 
 /**
  * {@code functions} under {@code /v1} or {@code /v1/namespaces/{ns}}: deploy, describe, list and delete

@@ -13,14 +13,15 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
-import org.hpcfaas.cluster.AsyncInvocations;
-import org.hpcfaas.cluster.AsyncRecord;
+import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.async.AsyncRecord;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.InvocationLog;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.observe.InvocationLog;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.wasm.Outcome;
+import org.hpcfaas.core.Outcome;
+import org.hpcfaas.gateway.TenantQuotas;
 
 /**
  * Invocations as records. Asynchronous ones: {@code POST /v1/functions/{name}/invocations} answers 202

@@ -20,12 +20,12 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.hpcfaas.auth.Principal;
-import org.hpcfaas.cluster.NodeMetrics;
-import org.hpcfaas.cluster.NodeStats;
-import org.hpcfaas.cluster.Worker;
-import org.hpcfaas.cluster.WorkerPlacement;
-import org.hpcfaas.wasm.WasmEngine;
-import org.hpcfaas.wasm.WasmExecutor;
+import org.hpcfaas.observe.NodeMetrics;
+import org.hpcfaas.observe.NodeStats;
+import org.hpcfaas.gateway.Worker;
+import org.hpcfaas.gateway.WorkerPlacement;
+import org.hpcfaas.engine.WasmEngine;
+import org.hpcfaas.engine.WasmExecutor;
 
 /**
  * {@code GET /health}, {@code GET /v1/cluster} and {@code GET /metrics}: is this node serving, what is the

@@ -1,7 +1,7 @@
 package org.hpcfaas.api;
 
 import java.util.Map;
-import org.hpcfaas.cluster.InvocationIds;
+import org.hpcfaas.core.InvocationIds;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -20,10 +20,11 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.InvocationResult;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.core.InvocationResult;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.registry.FunctionSpec;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.gateway.TenantQuotas;
 
 /**
  * {@code GET /v1/functions/{name}/ws} (or under {@code /v1/namespaces/{ns}}). Message mode (default): each message is one invocation and its

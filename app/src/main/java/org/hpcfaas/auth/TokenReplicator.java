@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
-import org.hpcfaas.cluster.CborSerializable;
+import org.hpcfaas.core.CborSerializable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,11 +15,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.hpcfaas.wasm.InvalidModuleException;
-import org.hpcfaas.wasm.WasmEngine;
-import org.hpcfaas.wasm.WasmExecutor;
+import org.hpcfaas.engine.InvalidModuleException;
+import org.hpcfaas.engine.WasmEngine;
+import org.hpcfaas.engine.WasmExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Limits;
 
 /**
  * This node's view of the functions: validated at deploy (compiled by the engine), kept durably in the

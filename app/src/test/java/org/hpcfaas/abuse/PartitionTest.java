@@ -1,7 +1,7 @@
 package org.hpcfaas.abuse;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.remote.RARP;
 import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

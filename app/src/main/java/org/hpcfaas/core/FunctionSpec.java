@@ -1,0 +1,14 @@
+package org.hpcfaas.core;
+
+import java.time.Instant;
+
+/**
+ * One deployed version of a function: what the registry stores and every node runs. The name is
+ * qualified by its namespace ({@code ns:name}; functions of the default namespace have none). An
+ * idempotent function may be run twice for one call (a retry after its worker was lost). The owner is
+ * the tenant that deployed it, whose module quota it counts against.
+ */
+public record FunctionSpec(
+    String name, long version, String sha256, long size, ModuleKind kind, Limits limits, boolean idempotent,
+    String owner, Instant created)
+    implements CborSerializable {}

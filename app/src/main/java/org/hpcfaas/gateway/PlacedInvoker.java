@@ -1,0 +1,62 @@
+package org.hpcfaas.gateway;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.Address;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.InvocationResult;
+
+/**
+ * What both transports share: the worker is chosen by {@link WorkerPlacement}, the call is counted on
+ * it until the worker answers, fails at once if that worker is lost, and is retried once on another
+ * worker when its whole input is at hand and either the function was deployed as idempotent or the call
+ * surely never started (the worker could not even be reached).
+ */
+public abstract class PlacedInvoker implements Invoker {
+  private final WorkerPlacement placement;
+
+  protected PlacedInvoker(WorkerPlacement placement) {
+    this.placement = placement;
+  }
+
+  /** Sends the call to {@code worker}; completes with its answer. */
+  protected abstract CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call);
+
+  @Override
+  public final CompletionStage<InvocationResult> invoke(FunctionSpec spec, Call call) {
+    return attempt(spec, call, call.inputBytes() != null, null);
+  }
+
+  private CompletionStage<InvocationResult> attempt(FunctionSpec spec, Call call, boolean mayRetry, Address avoid) {
+    var result = new CompletableFuture<InvocationResult>();
+    WorkerPlacement.Ticket ticket;
+    try {
+      ticket = placement.begin(spec.name(), result, avoid);
+    } catch (WorkerUnavailable e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    send(ticket.worker(), spec, call).whenComplete((answer, error) -> {
+      if (error != null) {
+        result.completeExceptionally(unwrap(error));
+      } else {
+        result.complete(answer);
+      }
+    });
+    return result.handle((answer, error) -> {
+      ticket.end();
+      if (error == null) {
+        return CompletableFuture.completedStage(answer);
+      }
+      var cause = unwrap(error);
+      boolean retry = mayRetry && cause instanceof WorkerUnavailable w && (w.neverStarted() || spec.idempotent());
+      return retry
+          ? attempt(spec, call, false, ticket.worker().address())
+          : CompletableFuture.<InvocationResult>failedStage(cause);
+    }).thenCompose(stage -> stage);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+}
