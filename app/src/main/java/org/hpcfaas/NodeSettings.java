@@ -8,10 +8,11 @@ import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
 import org.hpcfaas.engine.EngineSettings;
+import org.hpcfaas.transport.Mode;
 
 /** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
 public record NodeSettings(
-    String mode,
+    Mode mode,
     Path dataDir,
     String httpHost,
     int httpPort,
@@ -24,12 +25,14 @@ public record NodeSettings(
     long streamThreshold,
     Duration inputStall,
     FunctionActor.QueueSettings queue,
+    Duration idleTimeout,
     int callsPerNode,
     boolean sharedDataDir,
     Duration replicationTimeout,
     AsyncInvocations.Settings async,
     int recentInvocations,
-    boolean authEnabled) {
+    boolean authEnabled,
+    boolean faultInjection) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -49,10 +52,7 @@ public record NodeSettings(
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
-    var mode = c.getString("mode");
-    if (!mode.equals("cluster") && !mode.equals("http")) {
-      throw new IllegalArgumentException("hpcfaas.mode must be cluster or http, got " + mode);
-    }
+    var mode = Mode.of(c.getString("mode"));
     int threads = c.getInt("wasm.threads");
     int budget = c.getInt("wasm.memory-budget-mb");
     if (budget <= 0) {
@@ -83,6 +83,7 @@ public record NodeSettings(
         c.getBytes("invoke.stream-threshold"),
         c.getDuration("invoke.input-stall"),
         new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
+        c.getDuration("invoke.idle-timeout"),
         c.getInt("cluster.calls-per-node"),
         c.getBoolean("cluster.shared-data-dir"),
         c.getDuration("cluster.replication-timeout"),
@@ -90,6 +91,7 @@ public record NodeSettings(
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
             (int) c.getBytes("async.inline-output-size").longValue()),
         c.getInt("log.recent-per-function"),
-        authEnabled(c.getString("auth.enabled"), c.getString("http.host")));
+        authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
+        c.getBoolean("testing.fault-injection"));
   }
 }

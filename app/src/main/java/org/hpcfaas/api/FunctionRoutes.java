@@ -20,6 +20,7 @@ import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
 import org.hpcfaas.registry.RegistryReplication;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.InvocationResult;
 import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.DeployRejected;
@@ -135,13 +136,13 @@ public final class FunctionRoutes extends AllDirectives {
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
       if (streamIn) {
-        var call = new Invoker.Call(id, null, entity.getDataBytes(), env, streamOut);
+        var call = new Call(id, null, entity.getDataBytes(), env, streamOut);
         return completeWithFuture(quotas.invoke(principal, invoker, spec, call)
             .thenApply(r -> result(spec, id, r))
             .exceptionally(e -> failure(e, () -> null)));
       }
       return readBody(maxInputBytes,
-          body -> quotas.invoke(principal, invoker, spec, new Invoker.Call(id, body, null, env, streamOut))
+          body -> quotas.invoke(principal, invoker, spec, new Call(id, body, null, env, streamOut))
               .thenApply(r -> result(spec, id, r)),
           () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
               + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));

@@ -3,7 +3,7 @@ package org.hpcfaas.api;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.hpcfaas.registry.RegistryReplication;
-import org.hpcfaas.gateway.WorkerUnavailable;
+import org.hpcfaas.core.WorkerUnavailable;
 import org.hpcfaas.registry.DeployRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -20,6 +20,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.InvocationResult;
 import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
@@ -82,7 +83,7 @@ public final class WebSocketRoutes extends AllDirectives {
               "a message may be at most " + maxMessageBytes + " bytes").with("limitBytes", maxMessageBytes)));
         }
         var id = InvocationIds.next();
-        return quotas.invoke(principal, invoker, spec, new Invoker.Call(id, input.toArray(), null, env, false))
+        return quotas.invoke(principal, invoker, spec, new Call(id, input.toArray(), null, env, false))
             .thenCompose(result -> reply(spec, id, result, text))
             .exceptionally(e -> problem(Problems.ofFailure(e)));
       });
@@ -110,7 +111,7 @@ public final class WebSocketRoutes extends AllDirectives {
         .to(Sink.fromSubscriber(input.first()));
     var id = InvocationIds.next();
     Source<Message, NotUsed> stdout = Source.completionStageSource(quotas.invoke(principal, invoker, spec,
-                new Invoker.Call(id, null, input.second(), env, true))
+                new Call(id, null, input.second(), env, true))
             .handle((result, error) -> error != null ? failed(Problems.ofFailure(error)) : output(spec, id, result)))
         .mapMaterializedValue(m -> NotUsed.getInstance());
     return Flow.fromSinkAndSource(stdin, stdout);

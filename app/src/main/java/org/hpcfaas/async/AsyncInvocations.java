@@ -14,8 +14,6 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -25,10 +23,11 @@ import org.apache.pekko.util.ByteString;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Outcome;
 import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.EveryInstance;
 import org.hpcfaas.core.InvocationIds;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.InvocationResult;
 import org.hpcfaas.core.Payload;
-import org.hpcfaas.gateway.Invoker;
 
 /**
  * Asynchronous invocations accepted by this gateway: run in the background, their records and outputs
@@ -59,23 +58,21 @@ public final class AsyncInvocations {
   private final LinkedHashMap<String, AsyncRecord> records = new LinkedHashMap<>();
   private final Map<String, byte[]> outputs = new LinkedHashMap<>();
   private long totalOutput;
-  private final ActorRef<Command> self;
 
   public AsyncInvocations(ActorSystem<?> system, Materializer materializer, Settings settings) {
     this.system = system;
     this.materializer = materializer;
     this.settings = settings;
-    this.self = system.systemActorOf(lookup(), "async-invocations", Props.empty());
   }
 
   /** Starts an invocation in the background (through {@code invoke}) and returns its record at once. */
   public AsyncRecord submit(FunctionSpec spec, byte[] input, Map<String, String> env, String gatewayNode,
-      java.util.function.Function<Invoker.Call, CompletionStage<InvocationResult>> invoke) {
+      java.util.function.Function<Call, CompletionStage<InvocationResult>> invoke) {
     var id = InvocationIds.next();
     var record = new AsyncRecord(id, spec.name(), spec.version(), AsyncRecord.RUNNING, gatewayNode, Instant.now(), null,
         null, null, 0, null);
     put(record, null);
-    invoke.apply(new Invoker.Call(id, input, null, env, false))
+    invoke.apply(new Call(id, input, null, env, false))
         .thenCompose(result -> switch (result) {
           case InvocationResult.Completed c -> collect(c.output()).thenApply(bytes -> finish(record, c.node(), c.outcome(),
               c.durationMs(), bytes));
@@ -143,8 +140,8 @@ public final class AsyncInvocations {
     if (here.isPresent()) {
       return CompletableFuture.completedFuture(here);
     }
-    return askOthers(ref -> AskPattern.<Command, Found>ask(ref, replyTo -> new Find(id, replyTo), LOOKUP_TIMEOUT,
-        system.scheduler()).thenApply(f -> Optional.ofNullable(f.record())));
+    return EveryInstance.<Command, Found>ask(system, SERVICE, replyTo -> new Find(id, replyTo), LOOKUP_TIMEOUT)
+        .thenApply(all -> all.stream().map(Found::record).filter(java.util.Objects::nonNull).findFirst());
   }
 
   /** The output of a finished invocation, from this gateway or any other. */
@@ -153,25 +150,14 @@ public final class AsyncInvocations {
     if (here.isPresent()) {
       return CompletableFuture.completedFuture(Optional.of(Source.single(ByteString.fromArrayUnsafe(here.get()))));
     }
-    return askOthers(ref -> AskPattern.<Command, OutputReply>ask(ref, replyTo -> new FetchOutput(id, replyTo),
-        LOOKUP_TIMEOUT, system.scheduler()).thenApply(r -> Optional.ofNullable(r.output()).map(Payload::source)));
+    return EveryInstance.<Command, OutputReply>ask(system, SERVICE, replyTo -> new FetchOutput(id, replyTo),
+            LOOKUP_TIMEOUT)
+        .thenApply(all -> all.stream().map(OutputReply::output).filter(java.util.Objects::nonNull).findFirst()
+            .map(Payload::source));
   }
 
-  private <T> CompletionStage<Optional<T>> askOthers(
-      java.util.function.Function<ActorRef<Command>, CompletionStage<Optional<T>>> ask) {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(SERVICE, replyTo), LOOKUP_TIMEOUT, system.scheduler())
-        .thenCompose(listing -> {
-          var asks = listing.getServiceInstances(SERVICE).stream()
-              .filter(ref -> !ref.equals(self))
-              .map(ref -> ask.apply(ref).toCompletableFuture().exceptionally(e -> Optional.empty()))
-              .toList();
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> asks.stream()
-              .map(CompletableFuture::join).filter(Optional::isPresent).map(Optional::get).findFirst());
-        });
-  }
-
-  private Behavior<Command> lookup() {
+  /** The actor through which other gateways find this one's records; the Guardian spawns it. */
+  public Behavior<Command> lookup() {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE, ctx.getSelf()));
       return Behaviors.receive(Command.class)

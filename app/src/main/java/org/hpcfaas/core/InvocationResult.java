@@ -2,7 +2,6 @@ package org.hpcfaas.core;
 
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.hpcfaas.transport.artery.WorkerReply;
 
 /** An invocation's result as the gateway serves it, whichever transport brought it. */
 public sealed interface InvocationResult {
@@ -13,11 +12,4 @@ public sealed interface InvocationResult {
       implements InvocationResult {}
 
   record Streaming(String node, Source<ByteString, ?> output) implements InvocationResult {}
-
-  static InvocationResult of(WorkerReply reply) {
-    return switch (reply) {
-      case WorkerReply.Completed c -> new Completed(c.node(), c.outcome(), c.output().source(), c.outputSize(), c.durationMs());
-      case WorkerReply.Streaming s -> new Streaming(s.node(), s.output().getSource());
-    };
-  }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.pekko.actor.Address;
+import org.hpcfaas.core.Worker;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -27,12 +28,20 @@ public final class MembershipWatcher {
   private static final Logger log = LoggerFactory.getLogger(MembershipWatcher.class);
 
   /** Registered by a worker when it can take calls. */
-  public static final ServiceKey<Void> READY = ServiceKey.create(Void.class, "hpcfaas-worker-ready");
+  public static final ServiceKey<SelfReady> READY = ServiceKey.create(SelfReady.class, "hpcfaas-worker-ready");
 
   /** Told by this node once it is ready itself, which it knows before its registration has spread. */
   public enum SelfReady { INSTANCE }
 
   private MembershipWatcher() {}
+
+  /** Registers this worker under {@link #READY} when told it can take calls. */
+  public static Behavior<SelfReady> announcer() {
+    return Behaviors.receive((ctx, ready) -> {
+      ctx.getSystem().receptionist().tell(Receptionist.register(READY, ctx.getSelf()));
+      return Behaviors.same();
+    });
+  }
 
   public static Behavior<Object> create(WorkerPlacement placement, String mode) {
     return Behaviors.<Object>setup(ctx -> {

@@ -4,27 +4,43 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.Address;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Worker;
+import org.hpcfaas.core.WorkerUnavailable;
+import org.hpcfaas.transport.Transport;
+import org.hpcfaas.worker.WorkerResult;
+import org.hpcfaas.worker.WorkerService;
 import org.hpcfaas.core.InvocationResult;
 
 /**
  * What both transports share: the worker is chosen by {@link WorkerPlacement}, the call is counted on
  * it until the worker answers, fails at once if that worker is lost, and is retried once on another
  * worker when its whole input is at hand and either the function was deployed as idempotent or the call
- * surely never started (the worker could not even be reached).
+ * surely never started (the worker could not even be reached). A call placed on this node goes straight
+ * to its worker; only calls for other nodes take the transport.
  */
-public abstract class PlacedInvoker implements Invoker {
+public final class PlacedInvoker implements Invoker {
   private final WorkerPlacement placement;
+  private final Address self;
+  private final WorkerService local;
+  private final Transport transport;
 
-  protected PlacedInvoker(WorkerPlacement placement) {
+  public PlacedInvoker(WorkerPlacement placement, Address self, WorkerService local, Transport transport) {
     this.placement = placement;
+    this.self = self;
+    this.local = local;
+    this.transport = transport;
   }
 
-  /** Sends the call to {@code worker}; completes with its answer. */
-  protected abstract CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call);
+  private CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
+    return worker.address().equals(self)
+        ? local.run(spec, call).thenApply(WorkerResult::served)
+        : transport.send(worker, spec, call);
+  }
 
   @Override
-  public final CompletionStage<InvocationResult> invoke(FunctionSpec spec, Call call) {
+  public CompletionStage<InvocationResult> invoke(FunctionSpec spec, Call call) {
     return attempt(spec, call, call.inputBytes() != null, null);
   }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hpcfaas.auth.Principal;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.InvocationResult;
 import org.hpcfaas.core.FunctionSpec;
 
@@ -23,7 +24,7 @@ public final class TenantQuotas {
     }
   }
 
-  public CompletionStage<InvocationResult> invoke(Principal principal, Invoker invoker, FunctionSpec spec, Invoker.Call call) {
+  public CompletionStage<InvocationResult> invoke(Principal principal, Invoker invoker, FunctionSpec spec, Call call) {
     int max = principal.maxConcurrentInvocations();
     if (max <= 0) {
       return invoker.invoke(spec, call);

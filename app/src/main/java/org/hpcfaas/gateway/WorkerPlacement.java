@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
+import org.hpcfaas.core.Worker;
+import org.hpcfaas.core.WorkerUnavailable;
 
 /**
  * Chooses the worker node for each call, on this gateway. A function's calls go to the first k workers

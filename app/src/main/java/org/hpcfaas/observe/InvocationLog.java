@@ -15,7 +15,6 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
@@ -23,6 +22,7 @@ import org.hpcfaas.core.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.EveryInstance;
 
 /**
  * The invocations this worker ran: one structured line each in the node log (logger
@@ -118,27 +118,19 @@ public final class InvocationLog {
     if (here.isPresent()) {
       return CompletableFuture.completedFuture(here);
     }
-    return askAll(system, ref -> AskPattern.ask(ref, replyTo -> new Find(id, replyTo), ASK_TIMEOUT, system.scheduler()))
+    return askAll(system, replyTo -> new Find(id, replyTo))
         .thenApply(all -> all.stream().findFirst());
   }
 
   /** A function's recent invocations on every worker, oldest first. */
   public static CompletionStage<List<Entry>> recentAnywhere(ActorSystem<?> system, String function) {
-    return askAll(system, ref -> AskPattern.ask(ref, replyTo -> new Recent(function, replyTo), ASK_TIMEOUT,
-            system.scheduler()))
+    return askAll(system, replyTo -> new Recent(function, replyTo))
         .thenApply(all -> all.stream().sorted(Comparator.comparing(Entry::started)).toList());
   }
 
   private static CompletionStage<List<Entry>> askAll(ActorSystem<?> system,
-      Function<ActorRef<Command>, CompletionStage<Entries>> ask) {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(SERVICE, replyTo), ASK_TIMEOUT, system.scheduler())
-        .thenCompose(listing -> {
-          var asks = listing.getServiceInstances(SERVICE).stream()
-              .map(ref -> ask.apply(ref).toCompletableFuture().exceptionally(e -> new Entries(List.of())))
-              .toList();
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> asks.stream()
-              .flatMap(a -> a.join().entries().stream()).toList());
-        });
+      Function<ActorRef<Entries>, Command> ask) {
+    return EveryInstance.ask(system, SERVICE, ask, ASK_TIMEOUT)
+        .thenApply(all -> all.stream().flatMap(e -> e.entries().stream()).toList());
   }
 }

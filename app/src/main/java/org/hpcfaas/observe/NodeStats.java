@@ -45,6 +45,11 @@ public final class NodeStats {
     return ready;
   }
 
+  /** Is the Graal JIT compiling guest code (else it is interpreted)? */
+  public boolean optimizing() {
+    return engine.optimizing();
+  }
+
   public Snapshot snapshot() {
     return new Snapshot(node, executor.threads(), executor.busy(), inFlight.get(), completed.get(), replicas.get(),
         engine.memoryBudgetMb(), engine.memoryFreeMb(), engine.runtimeName());

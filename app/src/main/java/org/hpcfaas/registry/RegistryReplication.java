@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
@@ -38,25 +39,33 @@ public final class RegistryReplication implements ModuleFetcher {
     t.setDaemon(true);
     return t;
   });
-  private final ActorRef<RegistryReplicator.Command> self;
+  private volatile ActorRef<RegistryReplicator.Command> self;
   private volatile Set<ActorRef<RegistryReplicator.Command>> peers = Set.of();
 
   public RegistryReplication(ActorSystem<?> system, FunctionRegistry registry, Materializer materializer,
-      boolean sharedDataDir, Duration ackTimeout, String node) {
+      boolean sharedDataDir, Duration ackTimeout) {
     this.system = system;
     this.registry = registry;
     this.materializer = materializer;
     this.sharedDataDir = sharedDataDir;
     this.ackTimeout = ackTimeout;
-    this.self = system.systemActorOf(RegistryReplicator.create(registry, this, materializer, io, node),
-        "registry-replicator", org.apache.pekko.actor.typed.Props.empty());
     registry.fetchMissingModulesWith(this);
   }
 
-  /** Called by the replicator with every node's replicator, itself included. */
+  /** This node's replicator, for the Guardian to spawn; it reports the peers to this object. */
+  public Behavior<RegistryReplicator.Command> replicator(String node) {
+    return RegistryReplicator.create(registry, this, materializer, io, node);
+  }
+
+  /** The replicator the Guardian spawned, through which changes made here spread; set before any deploy. */
+  public void publishThrough(ActorRef<RegistryReplicator.Command> replicator) {
+    this.self = replicator;
+  }
+
+  /** Called by the replicator with every node's replicator, itself (the local one) included. */
   void peers(Set<ActorRef<RegistryReplicator.Command>> all) {
     var others = new HashSet<>(all);
-    others.remove(self);
+    others.removeIf(ref -> ref.path().address().hasLocalScope());
     peers = Set.copyOf(others);
   }
 

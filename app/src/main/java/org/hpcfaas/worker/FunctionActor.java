@@ -5,119 +5,83 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
-import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
-import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.typed.Cluster;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Outcome;
 import org.hpcfaas.engine.ReactorPool;
-import org.hpcfaas.core.CborSerializable;
-import org.hpcfaas.transport.artery.InvocationRequest;
-import org.hpcfaas.transport.artery.WorkerReply;
 
 /**
- * One function on one worker node: admits at most {@code concurrency} calls at once, queues a bounded
+ * One function on this worker node: admits at most {@code concurrency} calls at once, queues a bounded
  * number behind them, and owns the function's warm reactor instances. The actor only routes, queues and
- * accounts; guest code runs on the WASM pool.
- *
- * <p>Entities are sharded with the id {@code <function>|<node address>} and the shard id
- * {@code <node address>}; every worker pins its own shard to itself through external shard allocation.
- * So a gateway decides which node runs a call (by load, see {@link WorkerPlacement}), knows which calls a
- * lost node was running, and sharding still gives each function actor its lifecycle and passivation.
+ * accounts; guest code runs on the WASM pool. It is a child of {@link WorkerActor}, which every transport
+ * reaches through {@link WorkerService}; after {@code idleTimeout} without a call it asks to be stopped.
  */
 public final class FunctionActor {
-  public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "fn");
+  sealed interface Command {}
 
-  public sealed interface Command extends CborSerializable {}
-
-  public record Invoke(FunctionSpec spec, InvocationRequest request, ActorRef<WorkerReply> replyTo) implements Command {}
+  record Invoke(FunctionSpec spec, Call call, ActorRef<WorkerResult> replyTo) implements Command {}
 
   private record Finished(Invoke invoke) implements Command {}
 
-  /** Asked by a worker of its own shard at startup, so that the shard is allocated there, not elsewhere. */
-  public record Ping(ActorRef<org.apache.pekko.Done> replyTo) implements Command {}
+  private enum IdleTimeout implements Command { INSTANCE }
 
-  /** The entity a worker pings: not a function name (those cannot start with '-'), and stopped at once. */
-  public static String pingEntity(String nodeAddress) {
-    return entityId("-ready-", nodeAddress);
-  }
+  /** Told by the parent after an idle timeout: stop once no call is running or queued. */
+  enum Stop implements Command { INSTANCE }
 
   /** How many calls may wait behind the running ones, and for how long. */
-  public record QueueSettings(int size, Duration maxWait) {}
-
-  private record Queued(Invoke invoke, InputStream stdin, long enqueuedNanos) {}
-
-  public static String entityId(String function, String nodeAddress) {
-    return function + "|" + nodeAddress;
-  }
-
-  public static void initSharding(ActorSystem<?> system, FunctionRunner runner, QueueSettings queue) {
-    var sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(KEY, ctx -> create(runner, queue))
-        .withRole("worker")
-        .withMessageExtractor(new ShardingMessageExtractor<ShardingEnvelope<Command>, Command>() {
-          @Override
-          public String entityId(ShardingEnvelope<Command> envelope) {
-            return envelope.entityId();
-          }
-
-          @Override
-          public String shardId(String entityId) {
-            return entityId.substring(entityId.indexOf('|') + 1);
-          }
-
-          @Override
-          public Command unwrapMessage(ShardingEnvelope<Command> envelope) {
-            return envelope.message();
-          }
-        })
-        .withAllocationStrategy(new ExternalShardAllocationStrategy(system, KEY.name(),
-            org.apache.pekko.util.Timeout.create(Duration.ofSeconds(5)))));
-    var self = Cluster.get(system).selfMember();
-    if (self.hasRole("worker")) {
-      ExternalShardAllocation.get(system).getClient(KEY.name())
-          .setShardLocation(self.address().toString(), self.address());
+  public record QueueSettings(int size, Duration maxWait) {
+    /** How long a caller waits for a worker's answer: the longest queue wait plus the function's time limit. */
+    public Duration replyTimeout(FunctionSpec spec) {
+      return maxWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
     }
   }
 
-  static Behavior<Command> create(FunctionRunner runner, QueueSettings queue) {
+  private record Queued(Invoke invoke, InputStream stdin, long enqueuedNanos) {}
+
+  static Behavior<Command> create(FunctionRunner runner, QueueSettings queue, Duration idleTimeout,
+      ActorRef<WorkerActor.Command> parent) {
     return Behaviors.setup(ctx -> {
       runner.stats().replicas.incrementAndGet();
-      return new FunctionActor(ctx, runner, queue).behavior();
+      ctx.setReceiveTimeout(idleTimeout, IdleTimeout.INSTANCE);
+      return new FunctionActor(ctx, runner, queue, parent).behavior();
     });
   }
 
   private final ActorContext<Command> ctx;
   private final FunctionRunner runner;
   private final QueueSettings queueSettings;
+  private final ActorRef<WorkerActor.Command> parent;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
   private FunctionSpec current;
   private ReactorPool pool;
   private int inFlight;
+  private boolean stopping;
 
-  private FunctionActor(ActorContext<Command> ctx, FunctionRunner runner, QueueSettings queueSettings) {
+  private FunctionActor(ActorContext<Command> ctx, FunctionRunner runner, QueueSettings queueSettings,
+      ActorRef<WorkerActor.Command> parent) {
     this.ctx = ctx;
     this.runner = runner;
     this.queueSettings = queueSettings;
+    this.parent = parent;
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(Invoke.class, this::onInvoke)
         .onMessage(Finished.class, this::onFinished)
-        .onMessage(Ping.class, p -> {
-          p.replyTo().tell(org.apache.pekko.Done.getInstance());
-          return Behaviors.stopped();
+        .onMessage(IdleTimeout.class, t -> {
+          if (inFlight == 0 && queue.isEmpty() && current != null) {
+            parent.tell(new WorkerActor.Idle(current.name(), ctx.getSelf()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Stop.class, s -> {
+          stopping = true;
+          return idleNow();
         })
         .onSignal(PostStop.class, s -> {
           runner.stats().replicas.decrementAndGet();
@@ -134,7 +98,7 @@ public final class FunctionActor {
   }
 
   private Behavior<Command> onInvoke(Invoke invoke) {
-    var stdin = runner.open(invoke.request().input());
+    var stdin = runner.open(invoke.call());
     if (inFlight < invoke.spec().limits().concurrency()) {
       start(invoke, stdin, 0);
     } else if (queue.size() < queueSettings.size()) {
@@ -160,7 +124,12 @@ public final class FunctionActor {
         start(next.invoke(), next.stdin(), waitedNanos / 1_000_000);
       }
     }
-    return Behaviors.same();
+    return idleNow();
+  }
+
+  /** Stops when asked to and nothing is left to do; calls that arrived meanwhile are served first. */
+  private Behavior<Command> idleNow() {
+    return stopping && inFlight == 0 && queue.isEmpty() ? Behaviors.stopped() : Behaviors.same();
   }
 
   private void start(Invoke invoke, InputStream stdin, long queuedMs) {
@@ -173,7 +142,7 @@ public final class FunctionActor {
       current = spec;
       pool = runner.newPool(spec);
     }
-    var done = runner.run(spec, pool, invoke.request(), stdin, queuedMs, invoke.replyTo());
+    var done = runner.run(spec, pool, invoke.call(), stdin, queuedMs, invoke.replyTo());
     ctx.pipeToSelf(done, (outcome, error) -> {
       if (error != null) {
         runner.reply(invoke.replyTo(), new Outcome.Broken("worker failed: " + error, ""), queuedMs);

@@ -21,12 +21,10 @@ import org.hpcfaas.engine.WasmEngine;
 import org.hpcfaas.engine.WasmExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.hpcfaas.core.Payload;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.observe.InvocationLog;
 import org.hpcfaas.observe.NodeMetrics;
 import org.hpcfaas.observe.NodeStats;
-import org.hpcfaas.transport.artery.InvocationRequest;
-import org.hpcfaas.transport.artery.WorkerReply;
 
 /** The worker side of an invocation: binds its streams, finds the compiled module, runs it on the WASM pool. */
 public final class FunctionRunner {
@@ -74,24 +72,23 @@ public final class FunctionRunner {
     return new ReactorPool(engine, spec.name());
   }
 
-  /** Opens the call's input at once (even while it waits in a queue), so its stream reference stays subscribed. */
-  InputStream open(Payload input) {
-    return switch (input) {
-      case Payload.Inline i -> new ByteArrayInputStream(i.bytes());
-      case Payload.Streamed s -> s.ref().getSource().runWith(StreamConverters.asInputStream(inputStall), materializer);
-    };
+  /** Opens the call's input at once (even while it waits in a queue), so a streamed input stays subscribed. */
+  InputStream open(Call call) {
+    return call.inputBytes() != null
+        ? new ByteArrayInputStream(call.inputBytes())
+        : call.inputStream().runWith(StreamConverters.asInputStream(inputStall), materializer);
   }
 
-  void reply(ActorRef<WorkerReply> replyTo, Outcome outcome, long queuedMs) {
-    replyTo.tell(new WorkerReply.Completed(node, outcome, new Payload.Inline(new byte[0]), 0, 0, queuedMs));
+  void reply(ActorRef<WorkerResult> replyTo, Outcome outcome, long queuedMs) {
+    replyTo.tell(new WorkerResult.Completed(node, outcome, new byte[0], 0));
   }
 
   /**
    * Runs one invocation on the WASM pool and answers {@code replyTo} once: when the output starts to
    * stream, or when the function has ended. Completes with the outcome when the call is over.
    */
-  CompletionStage<Outcome> run(FunctionSpec spec, ReactorPool pool, InvocationRequest request, InputStream stdin,
-      long queuedMs, ActorRef<WorkerReply> replyTo) {
+  CompletionStage<Outcome> run(FunctionSpec spec, ReactorPool pool, Call request, InputStream stdin,
+      long queuedMs, ActorRef<WorkerResult> replyTo) {
     stats.inFlight.incrementAndGet();
     var functionInFlight = metrics.inFlight(spec.name());
     functionInFlight.incrementAndGet();
@@ -100,7 +97,7 @@ public final class FunctionRunner {
       long start = System.nanoTime();
       var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();
       var streamed = request.streamOutput()
-          ? new StreamedStdout(materializer, ref -> replyTo.tell(new WorkerReply.Streaming(node, ref, queuedMs)))
+          ? new StreamedStdout(materializer, inputStall, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
           : null;
       var in = new CountingStreams.In(stdin);
       var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
@@ -131,7 +128,7 @@ public final class FunctionRunner {
         }
       } else {
         byte[] output = outcome.succeeded() && bulk != null ? bulk.toByteArray() : new byte[0];
-        replyTo.tell(new WorkerReply.Completed(node, outcome, Payload.of(output, materializer), output.length, durationMs, queuedMs));
+        replyTo.tell(new WorkerResult.Completed(node, outcome, output, durationMs));
       }
       return outcome;
     });

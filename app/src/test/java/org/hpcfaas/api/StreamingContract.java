@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Streaming, WebSocket and async invocations against one real node; run once per mode by its
- * subclasses (in http mode the gateway reaches its own worker over HTTP).
+ * subclasses (on one node a call takes the local path in either mode: the gateway hands it to its own
+ * worker directly).
  */
 abstract class StreamingContract {
   static TestNode node;

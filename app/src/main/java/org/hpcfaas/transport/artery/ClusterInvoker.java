@@ -1,39 +1,30 @@
 package org.hpcfaas.transport.artery;
 
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.InvocationResult;
-import org.hpcfaas.core.Payload;
-import org.hpcfaas.gateway.PlacedInvoker;
-import org.hpcfaas.gateway.Worker;
-import org.hpcfaas.gateway.WorkerPlacement;
+import org.hpcfaas.core.Worker;
 import org.hpcfaas.worker.FunctionActor;
 
-/** {@code mode = cluster}: asks the function's sharded entity on the chosen worker, over Artery. */
-public final class ClusterInvoker extends PlacedInvoker {
+/** The gateway half of {@code mode = cluster}: asks the function's sharded entity on the chosen worker, over Artery. */
+final class ClusterInvoker {
   private final ClusterSharding sharding;
   private final Materializer materializer;
-  private final Duration queueWait;
+  private final FunctionActor.QueueSettings queue;
 
-  public ClusterInvoker(WorkerPlacement placement, ClusterSharding sharding, Materializer materializer, Duration queueWait) {
-    super(placement);
+  ClusterInvoker(ClusterSharding sharding, Materializer materializer, FunctionActor.QueueSettings queue) {
     this.sharding = sharding;
     this.materializer = materializer;
-    this.queueWait = queueWait;
+    this.queue = queue;
   }
 
-  @Override
-  protected CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
-    var input = call.inputBytes() != null
-        ? Payload.of(call.inputBytes(), materializer)
-        : Payload.of(call.inputStream(), materializer);
-    var request = new InvocationRequest(call.id(), input, call.env(), call.streamOutput());
-    var timeout = queueWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
-    return sharding.entityRefFor(FunctionActor.KEY, FunctionActor.entityId(spec.name(), worker.address().toString()))
-        .<WorkerReply>ask(replyTo -> new FunctionActor.Invoke(spec, request, replyTo), timeout)
-        .thenApply(InvocationResult::of);
+  CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
+    var request = InvocationRequest.of(call, materializer);
+    return sharding.entityRefFor(FunctionEntity.KEY, FunctionEntity.entityId(spec.name(), worker.address().toString()))
+        .<WorkerReply>ask(replyTo -> new FunctionEntity.Invoke(spec, request, replyTo), queue.replyTimeout(spec))
+        .thenApply(WorkerReply::result);
   }
 }

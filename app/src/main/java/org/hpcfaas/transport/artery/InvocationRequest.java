@@ -1,6 +1,8 @@
 package org.hpcfaas.transport.artery;
 
 import java.util.Map;
+import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.CborSerializable;
 import org.hpcfaas.core.Payload;
 
@@ -9,4 +11,21 @@ import org.hpcfaas.core.Payload;
  * output should stream back as it is written (else it comes back whole, when the function has ended).
  */
 public record InvocationRequest(String id, Payload input, Map<String, String> env, boolean streamOutput)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** A gateway's call as it crosses to the worker: a large or streamed input goes as a stream reference. */
+  static InvocationRequest of(Call call, Materializer materializer) {
+    var input = call.inputBytes() != null
+        ? Payload.of(call.inputBytes(), materializer)
+        : Payload.of(call.inputStream(), materializer);
+    return new InvocationRequest(call.id(), input, call.env(), call.streamOutput());
+  }
+
+  /** The call as the worker takes it. */
+  Call call() {
+    return switch (input) {
+      case Payload.Inline i -> new Call(id, i.bytes(), null, env, streamOutput);
+      case Payload.Streamed s -> new Call(id, null, s.ref().getSource(), env, streamOutput);
+    };
+  }
+}

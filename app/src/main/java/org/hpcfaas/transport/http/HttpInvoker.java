@@ -17,26 +17,23 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.core.InvocationResult;
-import org.hpcfaas.gateway.PlacedInvoker;
-import org.hpcfaas.gateway.Worker;
-import org.hpcfaas.gateway.WorkerPlacement;
-import org.hpcfaas.gateway.WorkerUnavailable;
+import org.hpcfaas.core.Worker;
+import org.hpcfaas.core.WorkerUnavailable;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Outcome;
 
 /**
- * {@code mode = http}, the comparison baseline: forwards each call over plain HTTP to the chosen worker's
- * internal endpoint through Pekko HTTP's pooled client. Everything else is the same as cluster mode.
+ * The gateway half of {@code mode = http}, the comparison baseline: forwards each call over plain HTTP to
+ * the chosen worker's internal endpoint through Pekko HTTP's pooled client.
  */
-public final class HttpInvoker extends PlacedInvoker {
+final class HttpInvoker {
   private final InternalKey internalKey;
   private final Http http;
   private final ObjectMapper json;
   private final Materializer materializer;
 
-  public HttpInvoker(ActorSystem<?> system, WorkerPlacement placement, InternalKey internalKey, ObjectMapper json,
-      Materializer materializer) {
-    super(placement);
+  HttpInvoker(ActorSystem<?> system, InternalKey internalKey, ObjectMapper json, Materializer materializer) {
     this.internalKey = internalKey;
     this.http = Http.get(system);
     this.json = json;
@@ -45,8 +42,7 @@ public final class HttpInvoker extends PlacedInvoker {
         () -> http.shutdownAllConnectionPools().thenApply(v -> Done.getInstance()));
   }
 
-  @Override
-  protected CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
+  CompletionStage<InvocationResult> send(Worker worker, FunctionSpec spec, Call call) {
     var key = internalKey.current();
     if (key.isEmpty()) {
       return CompletableFuture.failedFuture(new WorkerUnavailable("this node has not yet learnt the cluster's internal key", true));

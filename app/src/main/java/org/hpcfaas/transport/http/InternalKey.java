@@ -3,9 +3,7 @@ package org.hpcfaas.transport.http;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWRegister;
@@ -19,20 +17,16 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
  * members can run calls there (the endpoint trusts the function spec it is sent). The first node picks
  * one at random; it spreads through Distributed Data and, if two nodes raced, the last writer wins.
  */
-public final class InternalKey {
+final class InternalKey {
   private static final Key<LWWRegister<String>> KEY = LWWRegisterKey.create("hpcfaas-internal-key");
 
   private volatile String current;
 
-  public InternalKey(ActorSystem<?> system) {
-    system.systemActorOf(behavior(), "internal-key", Props.empty());
-  }
-
-  public Optional<String> current() {
+  Optional<String> current() {
     return Optional.ofNullable(current);
   }
 
-  public boolean matches(String presented) {
+  boolean matches(String presented) {
     var key = current;
     return key != null && presented != null && java.security.MessageDigest.isEqual(key.getBytes(), presented.getBytes());
   }
@@ -45,7 +39,8 @@ public final class InternalKey {
 
   private record Updated(Replicator.UpdateResponse<LWWRegister<String>> response) implements Command {}
 
-  private Behavior<Command> behavior() {
+  /** The actor that learns the key (and picks one when the cluster has none); the Guardian spawns it. */
+  Behavior<Command> behavior() {
     return Behaviors.setup(ctx -> DistributedData.withReplicatorMessageAdapter(
         (ReplicatorMessageAdapter<Command, LWWRegister<String>> replicator) -> {
           var self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();

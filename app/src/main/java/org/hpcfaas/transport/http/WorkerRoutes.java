@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -17,36 +18,35 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
-import org.hpcfaas.worker.FunctionActor;
-import org.hpcfaas.transport.artery.InvocationRequest;
-import org.hpcfaas.core.Payload;
-import org.hpcfaas.transport.artery.WorkerReply;
+import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Payload;
+import org.hpcfaas.worker.WorkerResult;
+import org.hpcfaas.worker.WorkerService;
 
 /**
- * A worker's internal endpoint in {@code mode = http}: it hands the call to the same local function actor
- * as cluster mode does (same queueing, limits and engine), only the gateway reached it over HTTP. Only
- * callers that show the cluster's {@link InternalKey} get past it; anyone else sees nothing there.
+ * The worker half of {@code mode = http}, a worker's internal endpoint: it hands the call to the same
+ * {@link WorkerService} as cluster mode does (same queueing, limits and engine), only the gateway reached
+ * it over HTTP. A small input is read whole, as cluster mode carries it inline. Only callers that show the
+ * cluster's {@link InternalKey} get past it; anyone else sees nothing there.
  */
-public final class WorkerRoutes extends AllDirectives {
+final class WorkerRoutes extends AllDirectives {
   private final InternalKey internalKey;
-  private final ClusterSharding sharding;
-  private final String selfAddress;
+  private final WorkerService worker;
   private final ObjectMapper json;
   private final Materializer materializer;
-  private final Duration queueWait;
+  private final Duration bodyTimeout;
 
-  public WorkerRoutes(InternalKey internalKey, ClusterSharding sharding, String selfAddress, ObjectMapper json, Materializer materializer,
-      Duration queueWait) {
+  WorkerRoutes(InternalKey internalKey, WorkerService worker, ObjectMapper json, Materializer materializer,
+      Duration bodyTimeout) {
     this.internalKey = internalKey;
-    this.sharding = sharding;
-    this.selfAddress = selfAddress;
+    this.worker = worker;
     this.json = json;
     this.materializer = materializer;
-    this.queueWait = queueWait;
+    this.bodyTimeout = bodyTimeout;
   }
 
-  public Route route() {
+  Route route() {
     return pathPrefix(InternalProtocol.PATH, () -> optionalHeaderValueByName(InternalProtocol.KEY, key -> !internalKey
         .matches(key.orElse(null))
         ? complete(StatusCodes.NOT_FOUND)
@@ -59,27 +59,34 @@ public final class WorkerRoutes extends AllDirectives {
                           FunctionSpec spec = decode(specHeader, new TypeReference<>() { });
                           Map<String, String> env = envHeader.map(h -> decode(h, new TypeReference<Map<String, String>>() { }))
                               .orElse(Map.of());
-                          var input = entity.isKnownEmpty() ? new Payload.Inline(new byte[0])
-                              : Payload.of(entity.getDataBytes(), materializer);
-                          var request = new InvocationRequest(id, input, env, stream.map("true"::equals).orElse(false));
-                          var timeout = queueWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
-                          var reply = sharding.entityRefFor(FunctionActor.KEY, FunctionActor.entityId(spec.name(), selfAddress))
-                              .<WorkerReply>ask(replyTo -> new FunctionActor.Invoke(spec, request, replyTo), timeout);
-                          return completeWithFuture(reply.thenApply(this::toResponse));
+                          boolean streamOutput = stream.map("true"::equals).orElse(false);
+                          return completeWithFuture(call(id, entity, env, streamOutput)
+                              .thenCompose(call -> worker.run(spec, call))
+                              .thenApply(this::toResponse));
                         })))))))));
   }
 
-  private HttpResponse toResponse(WorkerReply reply) {
-    return switch (reply) {
-      case WorkerReply.Completed c when c.outcome().succeeded() -> HttpResponse.create()
-          .withEntity(c.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-              : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output().source()))
-          .addHeaders(headers(InternalProtocol.SUCCEEDED, c.node(), c.durationMs(), c.outputSize()));
-      case WorkerReply.Completed c -> HttpResponse.create()
+  /** The input whole when it is known to be small (or empty), else as the stream it arrives in. */
+  private CompletionStage<Call> call(String id, HttpEntity entity, Map<String, String> env, boolean streamOutput) {
+    long length = entity.getContentLengthOption().orElse(-1L);
+    if (length >= 0 && length <= Payload.INLINE_LIMIT) {
+      return entity.toStrict(bodyTimeout.toMillis(), materializer)
+          .thenApply(strict -> new Call(id, strict.getData().toArray(), null, env, streamOutput));
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        new Call(id, null, entity.getDataBytes(), env, streamOutput));
+  }
+
+  private HttpResponse toResponse(WorkerResult result) {
+    return switch (result) {
+      case WorkerResult.Completed c when c.outcome().succeeded() -> HttpResponse.create()
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.output()))
+          .addHeaders(headers(InternalProtocol.SUCCEEDED, c.node(), c.durationMs(), c.output().length));
+      case WorkerResult.Completed c -> HttpResponse.create()
           .withEntity(ContentTypes.APPLICATION_JSON, encodeBytes(c.outcome()))
           .addHeaders(headers(InternalProtocol.FAILED, c.node(), c.durationMs(), 0));
-      case WorkerReply.Streaming s -> HttpResponse.create()
-          .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, s.output().getSource()))
+      case WorkerResult.Streaming s -> HttpResponse.create()
+          .withEntity(HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, s.output()))
           .addHeaders(List.of(RawHeader.create(InternalProtocol.REPLY, InternalProtocol.STREAMING),
               RawHeader.create(InternalProtocol.NODE, s.node())));
     };

@@ -1,4 +1,4 @@
-package org.hpcfaas.gateway;
+package org.hpcfaas.core;
 
 import org.apache.pekko.actor.Address;
 

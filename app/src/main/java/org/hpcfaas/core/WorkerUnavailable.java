@@ -1,4 +1,4 @@
-package org.hpcfaas.gateway;
+package org.hpcfaas.core;
 
 /**
  * No worker could run the call, or the worker running it left the cluster; the client may retry.
