@@ -156,10 +156,7 @@ public final class FunctionRoutes extends AllDirectives {
     return switch (result) {
       case InvocationResult.Completed c when c.outcome().succeeded() -> {
         headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));
-        var body = c.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-            : c.outputSize() > 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output())
-            : HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, c.output());
-        yield HttpResponse.create().withEntity(body).addHeaders(headers);
+        yield HttpResponse.create().withEntity(Entities.octets(c.outputSize(), c.output())).addHeaders(headers);
       }
       case InvocationResult.Completed c -> {
         headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -196,8 +195,7 @@ public final class InvocationRoutes extends AllDirectives {
       }
       return invocations.output(id).thenApply(out -> out
           .map(source -> HttpResponse.create().withStatus(StatusCodes.OK)
-              .withEntity(record.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                  : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, record.outputSize(), source)))
+              .withEntity(Entities.octets(record.outputSize(), source)))
           .orElseGet(() -> notFound(id)));
     });
   }

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.hpcfaas.Node;
 
 /** A real node on ephemeral loopback ports, and a real HTTP client to talk to it. */
@@ -48,18 +50,28 @@ public final class TestNode implements AutoCloseable {
   }
 
   private void awaitHealthy() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get("/health").statusCode() == 200) {
-          return;
-        }
-      } catch (IOException ignored) {
-        // not bound yet
+    Await.until(Duration.ofSeconds(30), "node healthy", () -> Await.quietly(() -> get("/health").statusCode() == 200));
+  }
+
+  /**
+   * Starts {@code size} nodes in {@code data/n1..}, the first forming the cluster and the others joining it,
+   * and waits until each reaches every worker; {@code extraConfig} (HOCON) applies to all.
+   */
+  public static List<TestNode> startCluster(Path data, int size, String extraConfig) throws Exception {
+    var first = start(data.resolve("n1"), extraConfig);
+    var nodes = new ArrayList<TestNode>(List.of(first));
+    try {
+      var seed = "\npekko.cluster.seed-nodes = [\"pekko://hpcfaas@" + first.clusterAddress() + "\"]\n";
+      for (int i = 2; i <= size; i++) {
+        nodes.add(start(data.resolve("n" + i), extraConfig + seed));
       }
-      Thread.sleep(100);
+      Await.until(Duration.ofSeconds(60), size + " members, each reaching " + size + " workers", () -> nodes.stream()
+          .allMatch(n -> Await.quietly(() -> json(n.get("/health")).get("workersReachable").asInt() == size)));
+      return nodes;
+    } catch (Exception | Error e) {
+      nodes.forEach(TestNode::close);
+      throw e;
     }
-    throw new IllegalStateException("node did not become healthy");
   }
 
   public HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import org.hpcfaas.testing.Await;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,34 +31,12 @@ class ClusterTest {
   }
 
   private List<TestNode> startCluster(String mode, String extra) throws Exception {
-    var config = "hpcfaas.mode = " + mode + "\nhpcfaas.cluster.calls-per-node = 2\n" + extra;
-    var first = TestNode.start(data.resolve("n1"), config + seeds(null));
-    var nodes = new ArrayList<TestNode>(List.of(first));
-    for (int i = 2; i <= 3; i++) {
-      nodes.add(TestNode.start(data.resolve("n" + i), config + seeds(first)));
-    }
-    await(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> {
-          try {
-            return json(n.get("/health")).get("workersReachable").asInt() == 3;
-          } catch (Exception e) {
-            return false;
-          }
-        }));
-    return nodes;
-  }
-
-  private static String seeds(TestNode first) {
-    return first == null ? "" : "pekko.cluster.seed-nodes = [\"pekko://hpcfaas@" + first.clusterAddress() + "\"]\n";
+    return new ArrayList<>(TestNode.startCluster(data, 3,
+        "hpcfaas.mode = " + mode + "\nhpcfaas.cluster.calls-per-node = 2\n" + extra));
   }
 
   private static void await(Duration limit, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + limit);
-      }
-      Thread.sleep(100);
-    }
+    Await.until(limit, "condition", condition);
   }
 
   @ParameterizedTest
