@@ -88,6 +88,7 @@ public final class Node implements AutoCloseable {
     var roles = new ArrayList<>(config.getStringList("pekko.cluster.roles"));
     roles.add(Worker.MODE_ROLE_PREFIX + settings.mode());
     roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
+    settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
 
     var system = ActorSystem.create(Guardian.create(settings.faultInjection()), "hpcfaas", config);
@@ -121,7 +122,7 @@ public final class Node implements AutoCloseable {
       var metrics = new NodeMetrics(system, engine, executor);
       var invocationLog = new InvocationLog(settings.recentInvocations());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), stats, metrics, invocationLog);
+          settings.inputStall(), stats, metrics, invocationLog, settings.volumes());
       var placement = new WorkerPlacement(settings.callsPerNode());
       var tokens = new TokenStore(settings.dataDir(), json);
       var async = new AsyncInvocations(system, materializer, settings.async());
@@ -149,7 +150,7 @@ public final class Node implements AutoCloseable {
           : "off: every caller may do everything (the API listens on " + settings.httpHost() + " only)");
       var quotas = new TenantQuotas();
       var functions = new FunctionRoutes(quotas, registry, replication, invoker, responses, materializer,
-          settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
+          settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis(), settings.volumes());
       var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis());
       var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry, async, responses,

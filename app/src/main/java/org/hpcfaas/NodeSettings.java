@@ -8,6 +8,7 @@ import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
 import org.hpcfaas.engine.EngineSettings;
+import org.hpcfaas.registry.Volumes;
 import org.hpcfaas.transport.Mode;
 
 /** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
@@ -32,7 +33,8 @@ public record NodeSettings(
     AsyncInvocations.Settings async,
     int recentInvocations,
     boolean authEnabled,
-    boolean faultInjection) {
+    boolean faultInjection,
+    Volumes volumes) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -70,7 +72,11 @@ public record NodeSettings(
             (int) c.getBytes("wasm.stderr-tail").longValue(),
             budget,
             c.getDuration("wasm.memory-wait").toMillis(),
-            c.getDouble("wasm.memory-cap-margin")),
+            c.getDouble("wasm.memory-cap-margin"),
+            c.getString("wasm.scratch-dir").isEmpty()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-scratch")
+                : Path.of(c.getString("wasm.scratch-dir")).toAbsolutePath(),
+            c.getBytes("wasm.scratch-size")),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
                 limits.getInt("default-concurrency")),
@@ -92,6 +98,7 @@ public record NodeSettings(
             (int) c.getBytes("async.inline-output-size").longValue()),
         c.getInt("log.recent-per-function"),
         authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
-        c.getBoolean("testing.fault-injection"));
+        c.getBoolean("testing.fault-injection"),
+        Volumes.from(c.getConfig("volumes")));
   }
 }

@@ -13,7 +13,8 @@ import org.hpcfaas.auth.TokenStore;
 /**
  * The whole HTTP API: authentication (bearer tokens, or every caller the operator when it is off), then
  * {@code /v1} with its namespaces ({@code /v1/...} is the default namespace, {@code /v1/namespaces/{ns}/...}
- * any other), then {@code /health} and {@code /metrics}.
+ * any other), then {@code /health} and {@code /metrics}. {@code /health}, the OpenAPI document and the
+ * dashboard's files ({@code /ui/}) need no token.
  */
 public final class ApiRoutes extends AllDirectives {
   private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -26,6 +27,8 @@ public final class ApiRoutes extends AllDirectives {
   private final InvocationRoutes invocations;
   private final TokenRoutes tokenRoutes;
   private final NodeRoutes node;
+  private final OpenApiRoutes openApi = new OpenApiRoutes();
+  private final UiRoutes ui = new UiRoutes();
 
   public ApiRoutes(boolean authEnabled, TokenStore tokens, JsonResponses responses, FunctionRoutes functions,
       WebSocketRoutes webSockets, InvocationRoutes invocations, TokenRoutes tokenRoutes, NodeRoutes node) {
@@ -42,6 +45,8 @@ public final class ApiRoutes extends AllDirectives {
   public Route route() {
     return concat(
         node.health(),
+        openApi.route(),
+        ui.route(),
         authenticated(principal -> concat(
             pathPrefix("v1", () -> concat(
                 pathPrefix(PathMatchers.segment("namespaces").slash(PathMatchers.segment(NAMESPACE)),

@@ -3,6 +3,7 @@ package org.hpcfaas.api;
 import java.util.List;
 import java.util.Map;
 import org.hpcfaas.core.InvocationIds;
+import org.hpcfaas.core.GuestParameters;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -28,6 +29,8 @@ import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.gateway.TenantQuotas;
+import org.hpcfaas.core.GuestSetup;
+import org.hpcfaas.registry.Volumes;
 
 /**
  * {@code functions} under {@code /v1} or {@code /v1/namespaces/{ns}}: deploy, describe, list and delete
@@ -43,11 +46,13 @@ public final class FunctionRoutes extends AllDirectives {
   private final long streamThreshold;
   private final long bodyTimeoutMs;
   private final TenantQuotas quotas;
+  private final Volumes volumes;
 
   public FunctionRoutes(TenantQuotas quotas, FunctionRegistry registry, RegistryReplication deployments, Invoker invoker,
       JsonResponses responses, Materializer materializer,
-      long maxInputBytes, long streamThreshold, long bodyTimeoutMs) {
+      long maxInputBytes, long streamThreshold, long bodyTimeoutMs, Volumes volumes) {
     this.quotas = quotas;
+    this.volumes = volumes;
     this.registry = registry;
     this.deployments = deployments;
     this.invoker = invoker;
@@ -92,15 +97,19 @@ public final class FunctionRoutes extends AllDirectives {
   }
 
   private Route deploy(String name, Principal principal) {
-    return parameterMap(params -> {
+    return parameterMap(params -> extractUri(uri -> {
       Limits limits;
+      GuestSetup guest;
       try {
         limits = registry.checkRequest(name, intParam(params, "memoryMb"), longParam(params, "timeoutMs"),
             intParam(params, "concurrency"));
+        guest = guestSetup(name, uri);
       } catch (DeployRejected e) {
         return complete(responses.problem(Problems.ofFailure(e)));
       } catch (NumberFormatException e) {
         return complete(responses.problem(Problem.of(ProblemType.INVALID_LIMITS, e.getMessage())));
+      } catch (IllegalArgumentException e) {
+        return complete(responses.problem(Problem.of(ProblemType.INVALID_REQUEST, e.getMessage())));
       }
       boolean existed = registry.get(name).isPresent();
       long maxModule = registry.settings().maxModuleBytes();
@@ -111,11 +120,36 @@ public final class FunctionRoutes extends AllDirectives {
               return CompletableFuture.completedFuture(responses.problem(Problem.of(ProblemType.QUOTA_EXCEEDED,
                   "tenant " + principal.tenant() + " may deploy at most " + quota + " bytes of modules")));
             }
-            return deployments.deploy(name, body, limits, idempotent, principal.tenant())
+            return deployments.deploy(name, body, limits, idempotent, principal.tenant(), guest)
                 .thenApply(spec -> responses.json(existed ? 200 : 201, spec));
           },
           () -> Problem.of(ProblemType.MODULE_TOO_LARGE, "modules may be at most " + maxModule + " bytes"));
-    });
+    }));
+  }
+
+  /** {@code ?defaultArg=} (repeatable), {@code ?runtimeEnv=true|false} and {@code ?mount=} (repeatable) of a deploy. */
+  private GuestSetup guestSetup(String name, org.apache.pekko.http.javadsl.model.Uri uri) throws DeployRejected {
+    var defaultArgs = new java.util.ArrayList<String>();
+    var mounts = new java.util.ArrayList<String>();
+    boolean runtimeEnv = true;
+    for (var p : GuestQuery.parameters(uri.rawQueryString().orElse(""))) {
+      switch (p.getKey()) {
+        case "defaultArg" -> {
+          if (p.getValue().indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a defaultArg cannot hold a NUL byte");
+          }
+          defaultArgs.add(p.getValue());
+        }
+        case "mount" -> mounts.add(p.getValue());
+        case "runtimeEnv" -> runtimeEnv = switch (p.getValue()) {
+          case "true" -> true;
+          case "false" -> false;
+          default -> throw new IllegalArgumentException("runtimeEnv must be true or false, got '" + p.getValue() + "'");
+        };
+        default -> { }
+      }
+    }
+    return new GuestSetup(defaultArgs, runtimeEnv, volumes.mounts(mounts, Access.namespaceOf(name)));
   }
 
   private Route invoke(String name, Principal principal) {
@@ -124,29 +158,34 @@ public final class FunctionRoutes extends AllDirectives {
       return complete(notFound(name));
     }
     var spec = found.get();
-    return parameterMap(params -> extractRequestEntity(entity -> {
+    return parameterMap(params -> extractUri(uri -> extractRequestEntity(entity -> {
       var transfer = params.getOrDefault("transfer", "auto");
       if (!transfer.equals("auto") && !transfer.equals("bulk") && !transfer.equals("stream")) {
         return complete(responses.problem(Problem.of(ProblemType.INVALID_REQUEST,
             "transfer must be bulk, stream or auto, got '" + transfer + "'")));
       }
+      GuestParameters guest;
+      try {
+        guest = GuestQuery.of(uri, spec);
+      } catch (GuestQuery.Refused r) {
+        return complete(responses.problem(r.problem()));
+      }
       var id = InvocationIds.next();
-      var env = GuestEnvironment.of(params);
       long length = entity.getContentLengthOption().orElse(-1L);
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
       if (streamIn) {
-        var call = new Call(id, null, entity.getDataBytes(), env, streamOut);
+        var call = new Call(id, null, entity.getDataBytes(), guest, streamOut);
         return completeWithFuture(quotas.invoke(principal, invoker, spec, call)
             .thenApply(r -> result(spec, id, r))
             .exceptionally(e -> failure(e, () -> null)));
       }
       return readBody(maxInputBytes,
-          body -> quotas.invoke(principal, invoker, spec, new Call(id, body, null, env, streamOut))
+          body -> quotas.invoke(principal, invoker, spec, new Call(id, body, null, guest, streamOut))
               .thenApply(r -> result(spec, id, r)),
           () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
               + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
-    }));
+    })));
   }
 
   private HttpResponse result(FunctionSpec spec, String id, InvocationResult result) {

@@ -21,6 +21,8 @@ import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.core.Outcome;
 import org.hpcfaas.gateway.TenantQuotas;
+import org.hpcfaas.core.GuestParameters;
+import org.hpcfaas.core.FunctionSpec;
 
 /**
  * Invocations as records. Asynchronous ones: {@code POST /v1/functions/{name}/invocations} answers 202
@@ -99,11 +101,23 @@ public final class InvocationRoutes extends AllDirectives {
       return complete(responses.problem(Problem.of(ProblemType.FUNCTION_NOT_FOUND, "no function named '" + name
           + "' is deployed")));
     }
-    return parameterMap(params -> extractRequestEntity(entity -> completeWithFuture(
+    return extractUri(uri -> {
+      GuestParameters guest;
+      try {
+        guest = GuestQuery.of(uri, spec.get());
+      } catch (GuestQuery.Refused r) {
+        return complete(responses.problem(r.problem()));
+      }
+      return submit(spec.get(), guest, principal);
+    });
+  }
+
+  private Route submit(FunctionSpec spec, GuestParameters guest, Principal principal) {
+    return extractRequestEntity(entity -> completeWithFuture(
         entity.withSizeLimit(maxInputBytes).toStrict(bodyTimeoutMs, materializer)
             .thenApply(strict -> {
-              var record = invocations.submit(spec.get(), strict.getData().toArray(), GuestEnvironment.of(params), node,
-                  call -> quotas.invoke(principal, invoker, spec.get(), call));
+              var record = invocations.submit(spec, strict.getData().toArray(), guest, node,
+                  call -> quotas.invoke(principal, invoker, spec, call));
               var location = "/v1/invocations/" + record.id();
               var body = new LinkedHashMap<String, Object>();
               body.put("id", record.id());
@@ -114,7 +128,7 @@ public final class InvocationRoutes extends AllDirectives {
             .exceptionally(e -> responses.problem(Problems.cause(e) instanceof EntityStreamSizeException
                 ? Problem.of(ProblemType.INPUT_TOO_LARGE, "input may be at most " + maxInputBytes + " bytes")
                     .with("limitBytes", maxInputBytes)
-                : Problems.ofFailure(e))))));
+                : Problems.ofFailure(e)))));
   }
 
   private HttpResponse status(AsyncRecord record) {

@@ -29,6 +29,9 @@ final class Problems {
         case NAME -> ProblemType.INVALID_NAME;
         case LIMITS -> ProblemType.INVALID_LIMITS;
         case MODULE -> ProblemType.INVALID_MODULE;
+        case MOUNT -> ProblemType.INVALID_MOUNT;
+        case UNKNOWN_VOLUME -> ProblemType.UNKNOWN_VOLUME;
+        case VOLUME_NOT_PERMITTED -> ProblemType.VOLUME_NOT_PERMITTED;
       }, d.getMessage());
       case RegistryReplication.NotDurable n -> Problem.of(ProblemType.NOT_DURABLE, n.getMessage()).with("retriable", true);
       case org.apache.pekko.http.scaladsl.model.EntityStreamException t ->

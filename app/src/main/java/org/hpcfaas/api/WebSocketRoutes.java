@@ -2,6 +2,7 @@ package org.hpcfaas.api;
 
 import java.util.Map;
 import org.hpcfaas.core.InvocationIds;
+import org.hpcfaas.core.GuestParameters;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -57,7 +58,7 @@ public final class WebSocketRoutes extends AllDirectives {
 
   public Route route(String namespace, Principal principal) {
     return path(PathMatchers.segment("functions").slash(PathMatchers.segment()).slash("ws"), simpleName ->
-        get(() -> parameterMap(params -> {
+        get(() -> parameterMap(params -> extractUri(uri -> {
           var name = Access.qualify(namespace, simpleName);
           var denied = Access.deny(principal, Right.INVOKE, namespace, name, responses);
           if (denied.isPresent()) {
@@ -67,14 +68,19 @@ public final class WebSocketRoutes extends AllDirectives {
           if (spec.isEmpty()) {
             return complete(responses.problem(Access.notFound(name)));
           }
-          var env = GuestEnvironment.of(params);
+          GuestParameters guest;
+          try {
+            guest = GuestQuery.of(uri, spec.get());
+          } catch (GuestQuery.Refused r) {
+            return complete(responses.problem(r.problem()));
+          }
           return "true".equals(params.get("stream"))
-              ? handleWebSocketMessages(streamed(spec.get(), env, principal))
-              : handleWebSocketMessages(perMessage(spec.get(), env, principal));
-        })));
+              ? handleWebSocketMessages(streamed(spec.get(), guest, principal))
+              : handleWebSocketMessages(perMessage(spec.get(), guest, principal));
+        }))));
   }
 
-  private Flow<Message, Message, NotUsed> perMessage(FunctionSpec spec, Map<String, String> env, Principal principal) {
+  private Flow<Message, Message, NotUsed> perMessage(FunctionSpec spec, GuestParameters guest, Principal principal) {
     return Flow.of(Message.class).mapAsync(spec.limits().concurrency(), message -> {
       boolean text = message.isText();
       return bytes(message).thenCompose(input -> {
@@ -83,7 +89,7 @@ public final class WebSocketRoutes extends AllDirectives {
               "a message may be at most " + maxMessageBytes + " bytes").with("limitBytes", maxMessageBytes)));
         }
         var id = InvocationIds.next();
-        return quotas.invoke(principal, invoker, spec, new Call(id, input.toArray(), null, env, false))
+        return quotas.invoke(principal, invoker, spec, new Call(id, input.toArray(), null, guest, false))
             .thenCompose(result -> reply(spec, id, result, text))
             .exceptionally(e -> problem(Problems.ofFailure(e)));
       });
@@ -103,7 +109,7 @@ public final class WebSocketRoutes extends AllDirectives {
         .thenApply(bytes -> text ? TextMessage.create(bytes.utf8String()) : BinaryMessage.create(bytes));
   }
 
-  private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, Map<String, String> env, Principal principal) {
+  private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, GuestParameters guest, Principal principal) {
     var input = Source.<ByteString>asSubscriber().preMaterialize(materializer);
     Sink<Message, NotUsed> stdin = Flow.of(Message.class)
         .mapAsync(1, this::bytes)
@@ -111,7 +117,7 @@ public final class WebSocketRoutes extends AllDirectives {
         .to(Sink.fromSubscriber(input.first()));
     var id = InvocationIds.next();
     Source<Message, NotUsed> stdout = Source.completionStageSource(quotas.invoke(principal, invoker, spec,
-                new Call(id, null, input.second(), env, true))
+                new Call(id, null, input.second(), guest, true))
             .handle((result, error) -> error != null ? failed(Problems.ofFailure(error)) : output(spec, id, result)))
         .mapMaterializedValue(m -> NotUsed.getInstance());
     return Flow.fromSinkAndSource(stdin, stdout);

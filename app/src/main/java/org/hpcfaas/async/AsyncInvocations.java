@@ -28,6 +28,7 @@ import org.hpcfaas.core.InvocationIds;
 import org.hpcfaas.core.Call;
 import org.hpcfaas.core.InvocationResult;
 import org.hpcfaas.core.Payload;
+import org.hpcfaas.core.GuestParameters;
 
 /**
  * Asynchronous invocations accepted by this gateway: run in the background, their records and outputs
@@ -66,13 +67,13 @@ public final class AsyncInvocations {
   }
 
   /** Starts an invocation in the background (through {@code invoke}) and returns its record at once. */
-  public AsyncRecord submit(FunctionSpec spec, byte[] input, Map<String, String> env, String gatewayNode,
+  public AsyncRecord submit(FunctionSpec spec, byte[] input, GuestParameters guest, String gatewayNode,
       java.util.function.Function<Call, CompletionStage<InvocationResult>> invoke) {
     var id = InvocationIds.next();
     var record = new AsyncRecord(id, spec.name(), spec.version(), AsyncRecord.RUNNING, gatewayNode, Instant.now(), null,
         null, null, 0, null);
     put(record, null);
-    invoke.apply(new Call(id, input, null, env, false))
+    invoke.apply(new Call(id, input, null, guest, false))
         .thenCompose(result -> switch (result) {
           case InvocationResult.Completed c -> collect(c.output()).thenApply(bytes -> finish(record, c.node(), c.outcome(),
               c.durationMs(), bytes));

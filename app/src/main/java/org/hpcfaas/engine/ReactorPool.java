@@ -29,7 +29,7 @@ public final class ReactorPool implements AutoCloseable, MemoryBudget.Evictable 
     var instance = idle.pollFirst();
     if (instance == null) {
       try {
-        instance = engine.newReactor(module, function, timeoutMs);
+        instance = engine.newReactor(module, inv, timeoutMs);
       } catch (InvalidModuleException e) {
         return new Outcome.Trapped(e.getMessage(), "");
       }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hpcfaas.core.ModuleKind;
 
 /**
@@ -13,15 +14,25 @@ import org.hpcfaas.core.ModuleKind;
  */
 public final class WasmBinary {
   public static final int PAGE_BYTES = 64 * 1024;
+  /** The module the guest's shimmed WASI functions and its memory are imported from (see {@link WasiShim}). */
+  public static final String SHIM_MODULE = "hpcfaas_wasi";
+  private static final String WASI_MODULE = "wasi_snapshot_preview1";
+  private static final Set<String> SHIMMED = Set.of("fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown");
+  private static final int IMPORT_SECTION = 2;
   private static final int MEMORY_SECTION = 5;
+  private static final int MEMORY_KIND = 2;
 
   private final byte[] bytes;
   private final List<Section> sections;
   private final Map<String, Export> exports;
   private final List<MemoryLimits> memories;
+  private final List<Import> imports;
   private final Signatures signatures;
 
   private record Section(int id, int headerStart, int start, int end) {}
+
+  /** One import entry: its names, its kind, and where its bytes are (the descriptor follows the names). */
+  private record Import(String module, String field, int kind, int start, int descriptorStart, int end) {}
 
   private record Export(int kind, long index) {}
 
@@ -52,11 +63,12 @@ public final class WasmBinary {
   public record MemoryLimits(long min, long max) {}
 
   private WasmBinary(byte[] bytes, List<Section> sections, Map<String, Export> exports, List<MemoryLimits> memories,
-      Signatures signatures) {
+      List<Import> imports, Signatures signatures) {
     this.bytes = bytes;
     this.sections = sections;
     this.exports = exports;
     this.memories = memories;
+    this.imports = imports;
     this.signatures = signatures;
   }
 
@@ -71,6 +83,7 @@ public final class WasmBinary {
     var sections = new ArrayList<Section>();
     var exports = new HashMap<String, Export>();
     var memories = new ArrayList<MemoryLimits>();
+    var imports = new ArrayList<Import>();
     var signatures = new Signatures();
     var reader = new Reader(bytes, 8);
     try {
@@ -88,7 +101,7 @@ public final class WasmBinary {
         var body = new Reader(bytes, start, end);
         switch (id) {
           case 1 -> readTypes(body, signatures);
-          case 2 -> readImports(body, signatures);
+          case 2 -> readImports(body, signatures, imports);
           case 3 -> readFunctions(body, signatures);
           case 5 -> readMemories(body, memories);
           case 7 -> readExports(body, exports);
@@ -99,7 +112,7 @@ public final class WasmBinary {
     } catch (IndexOutOfBoundsException e) {
       throw new InvalidModuleException("truncated module: unexpected end of " + (reader.pos >= bytes.length ? "file" : "section"));
     }
-    return new WasmBinary(bytes, sections, exports, memories, signatures);
+    return new WasmBinary(bytes, sections, exports, memories, imports, signatures);
   }
 
   /** Command or reactor, from the exports; a module that is neither cannot be invoked. */
@@ -143,32 +156,117 @@ public final class WasmBinary {
    * past the cap fails inside the guest (malloc returns NULL) instead of growing the host's heap.
    */
   public byte[] withMemoryCap(long maxPages) throws InvalidModuleException {
+    var capped = capped(maxPages);
+    return rewritten(MEMORY_SECTION, body -> {
+      writeU32(body, capped.size());
+      capped.forEach(m -> writeLimits(body, m));
+    });
+  }
+
+  /** The same module with its one memory's limits set to {@code limits} (for the shim, which owns the guest's memory). */
+  byte[] withMemory(MemoryLimits limits) {
+    return rewritten(MEMORY_SECTION, body -> {
+      writeU32(body, 1);
+      writeLimits(body, limits);
+    });
+  }
+
+  /** Whether the module imports a WASI function that the runtime's shim supplies instead of GraalWasm. */
+  public boolean needsShim() {
+    return imports.stream().anyMatch(WasmBinary::shimmed);
+  }
+
+  /** The limits of the module's one memory once capped at {@code maxPages}. */
+  public MemoryLimits cappedMemory(long maxPages) throws InvalidModuleException {
+    var capped = capped(maxPages);
+    if (capped.size() != 1) {
+      throw new InvalidModuleException("the module defines " + capped.size() + " memories; a WASI function has exactly one");
+    }
+    return capped.get(0);
+  }
+
+  /**
+   * The module wired to the shim: its shimmed WASI imports come from {@link #SHIM_MODULE}, and its memory,
+   * capped at {@code maxPages}, is imported from there instead of defined, because the shim's WASI calls
+   * must write into the guest's memory. Function and memory indices stay as they were.
+   */
+  public byte[] wiredToShim(long maxPages) throws InvalidModuleException {
+    var memory = cappedMemory(maxPages);
+    var out = new ByteArrayOutputStream(bytes.length + 64);
+    out.write(bytes, 0, 8);
+    for (var s : sections) {
+      if (s.id() == IMPORT_SECTION) {
+        var body = new ByteArrayOutputStream();
+        writeU32(body, imports.size() + 1L);
+        for (var i : imports) {
+          if (shimmed(i)) {
+            writeName(body, SHIM_MODULE);
+            writeName(body, i.field());
+            body.write(bytes, i.descriptorStart(), i.end() - i.descriptorStart());
+          } else {
+            body.write(bytes, i.start(), i.end() - i.start());
+          }
+        }
+        writeName(body, SHIM_MODULE);
+        writeName(body, "memory");
+        body.write(MEMORY_KIND);
+        writeLimits(body, memory);
+        writeSection(out, IMPORT_SECTION, body);
+      } else if (s.id() != MEMORY_SECTION) {
+        out.write(bytes, s.headerStart(), s.end() - s.headerStart());
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static boolean shimmed(Import i) {
+    return i.kind() == FUNC && i.module().equals(WASI_MODULE) && SHIMMED.contains(i.field());
+  }
+
+  private List<MemoryLimits> capped(long maxPages) throws InvalidModuleException {
+    var capped = new ArrayList<MemoryLimits>();
     for (var m : memories) {
       if (m.min() > maxPages) {
         throw new InvalidModuleException("the module needs " + toMiB(m.min()) + " MiB of memory at start, above its limit of "
             + toMiB(maxPages) + " MiB (deploy with a larger memoryMb)");
       }
+      capped.add(new MemoryLimits(m.min(), m.max() < 0 ? maxPages : Math.min(m.max(), maxPages)));
     }
+    return capped;
+  }
+
+  /** The module with the body of section {@code id} replaced by what {@code body} writes. */
+  private byte[] rewritten(int id, java.util.function.Consumer<ByteArrayOutputStream> body) {
     var out = new ByteArrayOutputStream(bytes.length + 16);
     out.write(bytes, 0, 8);
     for (var s : sections) {
-      if (s.id() != MEMORY_SECTION) {
+      if (s.id() != id) {
         out.write(bytes, s.headerStart(), s.end() - s.headerStart());
         continue;
       }
-      var body = new ByteArrayOutputStream();
-      writeU32(body, memories.size());
-      for (var m : memories) {
-        long max = m.max() < 0 ? maxPages : Math.min(m.max(), maxPages);
-        body.write(0x01);
-        writeU32(body, m.min());
-        writeU32(body, max);
-      }
-      out.write(MEMORY_SECTION);
-      writeU32(out, body.size());
-      out.writeBytes(body.toByteArray());
+      var content = new ByteArrayOutputStream();
+      body.accept(content);
+      writeSection(out, id, content);
     }
     return out.toByteArray();
+  }
+
+  private static void writeSection(ByteArrayOutputStream out, int id, ByteArrayOutputStream body) {
+    out.write(id);
+    writeU32(out, body.size());
+    out.writeBytes(body.toByteArray());
+  }
+
+  private static void writeLimits(ByteArrayOutputStream out, MemoryLimits limits) {
+    out.write(0x01);
+    writeU32(out, limits.min());
+    writeU32(out, limits.max());
+  }
+
+  private static void writeName(ByteArrayOutputStream out, String name) {
+    var utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    writeU32(out, utf8.length);
+    out.writeBytes(utf8);
   }
 
   private static long toMiB(long pages) {
@@ -211,11 +309,13 @@ public final class WasmBinary {
     }
   }
 
-  private static void readImports(Reader r, Signatures signatures) throws InvalidModuleException {
+  private static void readImports(Reader r, Signatures signatures, List<Import> imports) throws InvalidModuleException {
     long count = r.u32();
     for (long i = 0; i < count; i++) {
+      int start = r.pos;
       String module = r.name();
       String field = r.name();
+      int descriptorStart = r.pos;
       int kind = r.u8();
       switch (kind) {
         case 0 -> signatures.functionTypes.add(r.u32());
@@ -235,6 +335,7 @@ public final class WasmBinary {
         }
         default -> throw new InvalidModuleException("malformed import section: unknown import kind " + kind);
       }
+      imports.add(new Import(module, field, kind, start, descriptorStart, r.pos));
     }
   }
 

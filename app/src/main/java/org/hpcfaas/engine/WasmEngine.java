@@ -2,7 +2,8 @@ package org.hpcfaas.engine;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.graalvm.polyglot.Context;
@@ -11,6 +12,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.ByteSequence;
+import org.graalvm.polyglot.io.IOAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hpcfaas.core.Outcome;
@@ -30,6 +32,7 @@ public final class WasmEngine implements AutoCloseable {
   private final EngineSettings settings;
   private final Watchdog watchdog = new Watchdog();
   private final MemoryBudget budget;
+  private final WasiShim shim = new WasiShim();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
 
   public WasmEngine(EngineSettings settings) {
@@ -87,11 +90,13 @@ public final class WasmEngine implements AutoCloseable {
     var binary = WasmBinary.parse(module);
     var kind = binary.kind();
     long maxPages = memoryMb * 1024L * 1024L / WasmBinary.PAGE_BYTES;
-    byte[] capped = binary.withMemoryCap(maxPages);
-    var source = Source.newBuilder("wasm", ByteSequence.create(capped), sha256.substring(0, 12) + ".wasm")
+    boolean shimmed = binary.needsShim();
+    byte[] runnable = shimmed ? binary.wiredToShim(maxPages) : binary.withMemoryCap(maxPages);
+    var source = Source.newBuilder("wasm", ByteSequence.create(runnable), sha256.substring(0, 12) + ".wasm")
         .cached(true)
         .buildLiteral();
-    var candidate = new CompiledModule(sha256, memoryMb, kind, binary.initialPages(), source);
+    var candidate = new CompiledModule(sha256, memoryMb, kind, binary.initialPages(), source,
+        shimmed ? shim.source(binary.cappedMemory(maxPages)) : null);
     validate(candidate, timeoutMs);
     var previous = compiled.putIfAbsent(key, candidate);
     return previous != null ? previous : candidate;
@@ -104,10 +109,11 @@ public final class WasmEngine implements AutoCloseable {
 
   private void validate(CompiledModule module, long timeoutMs) throws InvalidModuleException {
     var err = new StderrTail(settings.stderrTailBytes());
-    var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err, Map.of(), "validate");
+    var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err,
+        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      instantiate(ctx, module);
+      WasiShim.instantiate(ctx, module, InputStream.nullInputStream());
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -131,23 +137,38 @@ public final class WasmEngine implements AutoCloseable {
     var control = new CallControl();
     var in = new GuardedInput(inv.stdin(), control);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
-    var ctx = newContext(in, out, err, environment(inv), inv.function());
+    ScratchSpace scratch = null;
+    Context ctx;
+    try {
+      scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
+      ctx = newContext(in, out, err, inv, scratch);
+    } catch (RuntimeException e) {
+      if (scratch != null) {
+        scratch.close();
+      }
+      budget.release(module.memoryMb());
+      return new Outcome.Broken("cannot set up the call's sandbox: " + e.getMessage(), "");
+    }
     try {
       var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
-        Value exports = instantiate(ctx, module);
+        Value exports = WasiShim.instantiate(ctx, module, in);
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
       }, guards, err, probe, module.memoryMb(), settings.memoryCapMargin());
     } finally {
       closeQuietly(ctx);
+      scratch.close();
       budget.release(module.memoryMb());
     }
   }
 
-  /** Creates a warm reactor instance (runs {@code _initialize} once), or null when no memory is free. */
-  ReactorInstance newReactor(CompiledModule module, String function, long timeoutMs) throws InvalidModuleException {
+  /**
+   * Creates a warm reactor instance (runs {@code _initialize} once), or null when no memory is free. Its
+   * argv, environment and mounts are those of {@code first}, the call it is made for, and stay with it.
+   */
+  ReactorInstance newReactor(CompiledModule module, Invocation first, long timeoutMs) throws InvalidModuleException {
     if (!reserve(module.memoryMb())) {
       return null;
     }
@@ -155,20 +176,32 @@ public final class WasmEngine implements AutoCloseable {
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
-    var env = new HashMap<String, String>();
-    env.put("HPCFAAS_FUNCTION", function);
-    var ctx = newContext(streams.stdin, streams.stdout, err, env, function);
+    ScratchSpace scratch;
+    Context ctx;
+    try {
+      scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
+      try {
+        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch);
+      } catch (RuntimeException e) {
+        scratch.close();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      budget.release(module.memoryMb());
+      throw new InvalidModuleException("cannot set up the instance's sandbox: " + e.getMessage());
+    }
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      Value exports = instantiate(ctx, module);
+      Value exports = WasiShim.instantiate(ctx, module, streams.stdin);
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {
         init.executeVoid();
       }
-      return new ReactorInstance(this, module, ctx, exports.getMember("hpcfaas_handle"), streams, err, probe);
+      return new ReactorInstance(this, module, ctx, exports.getMember("hpcfaas_handle"), streams, err, probe, scratch);
     } catch (PolyglotException e) {
       closeQuietly(ctx);
+      scratch.close();
       budget.release(module.memoryMb());
       throw new InvalidModuleException(watch.timedOut()
           ? "_initialize ran longer than " + timeoutMs + " ms"
@@ -193,11 +226,13 @@ public final class WasmEngine implements AutoCloseable {
           instance.module().memoryMb(), settings.memoryCapMargin());
     } finally {
       instance.streams().unbind();
+      instance.scratch().clear();
     }
   }
 
   void discard(ReactorInstance instance) {
     closeQuietly(instance.context());
+    instance.scratch().close();
     budget.release(instance.module().memoryMb());
   }
 
@@ -219,27 +254,31 @@ public final class WasmEngine implements AutoCloseable {
         + module.memoryMb() + " MiB instance within " + settings.memoryWaitMs() + " ms", "");
   }
 
-  private static Map<String, String> environment(Invocation inv) {
-    var env = new HashMap<>(inv.env());
-    env.put("HPCFAAS_FUNCTION", inv.function());
-    env.put("HPCFAAS_INVOCATION_ID", inv.id());
-    return env;
-  }
-
-  private Context newContext(InputStream in, OutputStream out, OutputStream err, Map<String, String> env, String argv0) {
-    return Context.newBuilder("wasm")
+  /**
+   * A Context for one guest: exactly the call's argv and environment, and no host access but its
+   * preopens (in order, from fd 3) and, after them, its scratch directory at /tmp.
+   */
+  private Context newContext(InputStream in, OutputStream out, OutputStream err, Invocation inv, ScratchSpace scratch) {
+    var builder = Context.newBuilder("wasm")
         .engine(engine)
         .option("wasm.Builtins", "wasi_snapshot_preview1")
         .in(in)
         .out(out)
         .err(err)
-        .environment(env)
-        .arguments("wasm", new String[] {argv0})
-        .build();
-  }
-
-  private static Value instantiate(Context ctx, CompiledModule module) {
-    return ctx.eval(module.source()).newInstance().getMember("exports");
+        .environment(inv.env())
+        .arguments("wasm", inv.argv().toArray(String[]::new));
+    if (scratch != null) {
+      var dirs = new ArrayList<String>();
+      inv.preopens().forEach(p -> dirs.add(p.guestPath() + "::" + p.hostPath()));
+      dirs.add(Preopen.SCRATCH + "::" + scratch.dir());
+      try {
+        builder.option("wasm.WasiMapDirs", String.join(",", dirs))
+            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch)).build());
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("a mount's directory is not there: " + e.getMessage(), e);
+      }
+    }
+    return builder.build();
   }
 
   private static void closeQuietly(Context ctx) {

@@ -86,7 +86,7 @@ public final class MembershipWatcher {
           }
           if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
               && !state.getUnreachable().contains(m) && !gone.contains(m.address())) {
-            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX)));
+            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX), volumes(m)));
           }
         }
         Set<Address> lost = switch (event) {
@@ -117,6 +117,16 @@ public final class MembershipWatcher {
       log.error("Refusing member {}: it runs mode {}, this cluster runs mode {}. It gets no work.",
           m.address(), memberMode, mode);
     }
+  }
+
+  private static java.util.Set<String> volumes(org.apache.pekko.cluster.Member m) {
+    var volumes = new java.util.TreeSet<String>();
+    m.getRoles().forEach(r -> {
+      if (r.startsWith(Worker.VOLUME_ROLE_PREFIX)) {
+        volumes.add(r.substring(Worker.VOLUME_ROLE_PREFIX.length()));
+      }
+    });
+    return volumes;
   }
 
   private static String role(Member m, String prefix) {

@@ -48,7 +48,7 @@ public final class PlacedInvoker implements Invoker {
     var result = new CompletableFuture<InvocationResult>();
     WorkerPlacement.Ticket ticket;
     try {
-      ticket = placement.begin(spec.name(), result, avoid);
+      ticket = placement.begin(spec.name(), volumesOf(spec), result, avoid);
     } catch (WorkerUnavailable e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -70,6 +70,12 @@ public final class PlacedInvoker implements Invoker {
           ? attempt(spec, call, false, ticket.worker().address())
           : CompletableFuture.<InvocationResult>failedStage(cause);
     }).thenCompose(stage -> stage);
+  }
+
+  private static java.util.Set<String> volumesOf(FunctionSpec spec) {
+    var volumes = new java.util.HashSet<String>();
+    spec.mounts().forEach(m -> volumes.add(m.volume()));
+    return volumes;
   }
 
   private static Throwable unwrap(Throwable e) {

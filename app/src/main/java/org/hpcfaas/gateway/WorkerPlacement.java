@@ -61,14 +61,19 @@ public final class WorkerPlacement {
   }
 
   /**
-   * Picks a worker for {@code function} other than {@code avoid} (a node that just failed this call, or
-   * null) and counts the call on it; {@code call} fails if the node is lost. Synchronized with
+   * Picks a worker for {@code function} among those that have all its {@code volumes}, other than
+   * {@code avoid} (a node that just failed this call, or null) and counts the call on it; {@code call} fails if the node is lost. Synchronized with
    * {@link #update}, so a call is never counted on a node after that node was declared lost.
    */
-  public synchronized Ticket begin(String function, CompletableFuture<?> call, Address avoid) {
-    var live = avoid == null ? workers : workers.stream().filter(w -> !w.address().equals(avoid)).toList();
-    if (live.isEmpty()) {
+  public synchronized Ticket begin(String function, Set<String> volumes, CompletableFuture<?> call, Address avoid) {
+    var reachable = avoid == null ? workers : workers.stream().filter(w -> !w.address().equals(avoid)).toList();
+    if (reachable.isEmpty()) {
       throw new WorkerUnavailable("no worker node is reachable", true);
+    }
+    var live = reachable.stream().filter(w -> w.volumes().containsAll(volumes)).toList();
+    if (live.isEmpty()) {
+      throw new WorkerUnavailable("no reachable worker has every volume " + function + " mounts " + new java.util.TreeSet<>(volumes)
+          + " (GET /v1/cluster shows which volumes each worker has)", true);
     }
     var fnLoad = functionLoad.computeIfAbsent(function, f -> new AtomicInteger());
     int k = Math.min(live.size(), Math.max(1, (fnLoad.get() + perNodeTarget) / perNodeTarget));

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Limits;
+import org.hpcfaas.core.GuestSetup;
 
 /**
  * This node's view of the functions: validated at deploy (compiled by the {@link ModuleCompiler}), kept durably in the
@@ -133,7 +134,7 @@ public final class FunctionRegistry {
    * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
   public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner) {
+      String owner, GuestSetup guest) {
     String sha256 = sha256(module);
     return compiler.onPool(name, () -> {
       try {
@@ -141,7 +142,7 @@ public final class FunctionRegistry {
         store.putModule(sha256, module);
         synchronized (this) {
           var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, kind, limits, idempotent,
-              owner, Instant.now());
+              owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts());
           var entry = RegistryEntry.of(spec);
           store.putEntry(entry);
           entries.put(name, entry);

@@ -20,6 +20,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.GuestSetup;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.core.Payload;
 
@@ -70,8 +71,8 @@ public final class RegistryReplication implements ModuleFetcher {
   }
 
   public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner) {
-    return registry.deploy(name, module, limits, idempotent, owner)
+      String owner, GuestSetup guest) {
+    return registry.deploy(name, module, limits, idempotent, owner, guest)
         .thenCompose(entry -> replicate(entry, module))
         .thenApply(RegistryEntry::spec);
   }

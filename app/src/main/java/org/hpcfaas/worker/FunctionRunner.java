@@ -5,6 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.Materializer;
@@ -19,12 +23,15 @@ import org.hpcfaas.core.Outcome;
 import org.hpcfaas.engine.ReactorPool;
 import org.hpcfaas.engine.WasmEngine;
 import org.hpcfaas.engine.WasmExecutor;
+import org.hpcfaas.registry.Volumes;
+import org.hpcfaas.engine.Preopen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.hpcfaas.core.Call;
 import org.hpcfaas.observe.InvocationLog;
 import org.hpcfaas.observe.NodeMetrics;
 import org.hpcfaas.observe.NodeStats;
+import org.hpcfaas.core.GuestParameters;
 
 /** The worker side of an invocation: binds its streams, finds the compiled module, runs it on the WASM pool. */
 public final class FunctionRunner {
@@ -40,10 +47,12 @@ public final class FunctionRunner {
   private final NodeStats stats;
   private final NodeMetrics metrics;
   private final InvocationLog invocations;
+  private final Volumes volumes;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
       String node, long maxOutputBytes, Duration inputStall, NodeStats stats, NodeMetrics metrics,
-      InvocationLog invocations) {
+      InvocationLog invocations, Volumes volumes) {
+    this.volumes = volumes;
     this.stats = stats;
     this.metrics = metrics;
     this.invocations = invocations;
@@ -101,15 +110,18 @@ public final class FunctionRunner {
           : null;
       var in = new CountingStreams.In(stdin);
       var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
-      var inv = new Invocation(request.id(), spec.name(), request.env(), in, out, bulk != null ? maxOutputBytes : -1);
       Outcome outcome;
       try {
+        var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
+            preopens(spec), in, out, bulk != null ? maxOutputBytes : -1);
         var module = module(spec);
         outcome = spec.kind() == ModuleKind.REACTOR
             ? pool.run(module, inv, spec.limits().timeoutMs())
             : engine.runCommand(module, inv, spec.limits().timeoutMs());
       } catch (IOException | InvalidModuleException e) {
         outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
+      } catch (MissingVolume e) {
+        outcome = new Outcome.Broken(e.getMessage(), "");
       } finally {
         closeQuietly(stdin);
         stats.inFlight.decrementAndGet();
@@ -132,6 +144,49 @@ public final class FunctionRunner {
       }
       return outcome;
     });
+  }
+
+  /** argv[0] is the function's name (without its namespace); then the call's arguments, or the default ones. */
+  static List<String> argv(FunctionSpec spec, GuestParameters guest) {
+    var argv = new ArrayList<String>();
+    argv.add(spec.name().substring(spec.name().indexOf(':') + 1));
+    argv.addAll(guest.args().isEmpty() || spec.kind() == ModuleKind.REACTOR ? spec.defaultArgs() : guest.args());
+    return argv;
+  }
+
+  /**
+   * The caller's variables and the runtime's own, unless the function was deployed without them. A warm
+   * reactor instance outlives its calls, so it gets only what is the same for all of them.
+   */
+  static Map<String, String> environment(FunctionSpec spec, Call request) {
+    var env = new LinkedHashMap<String, String>();
+    if (spec.kind() == ModuleKind.COMMAND) {
+      env.putAll(request.guest().env());
+    }
+    if (spec.runtimeEnv()) {
+      env.put("HPCFAAS_FUNCTION", spec.name());
+      if (spec.kind() == ModuleKind.COMMAND) {
+        env.put("HPCFAAS_INVOCATION_ID", request.id());
+      }
+    }
+    return env;
+  }
+
+  private List<Preopen> preopens(FunctionSpec spec) {
+    var preopens = new ArrayList<Preopen>();
+    for (var m : spec.mounts()) {
+      var volume = volumes.get(m.volume()).filter(v -> java.nio.file.Files.isDirectory(v.path()))
+          .orElseThrow(() -> new MissingVolume(spec, m.volume()));
+      preopens.add(new Preopen(m.guestPath(), volume.path(), m.readOnly() || volume.readOnly()));
+    }
+    return preopens;
+  }
+
+  /** This worker lacks a volume the function mounts (placement avoids that; the config may have changed). */
+  private static final class MissingVolume extends RuntimeException {
+    MissingVolume(FunctionSpec spec, String volume) {
+      super("this worker has no volume '" + volume + "' (mounted by " + spec.name() + ")", null, false, false);
+    }
   }
 
   private CompiledModule module(FunctionSpec spec) throws IOException, InvalidModuleException {

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The WebAssembly modules the tests use, built from C by the Maven build (SDK examples and src/test/c). */
+/** The WebAssembly modules the tests use, built by the Maven build (SDK examples, src/test/c) or shipped prebuilt. */
 public final class TestModules {
   private TestModules() {}
 
@@ -17,6 +17,21 @@ public final class TestModules {
   /** A test function from src/test/c: loop, membomb, bigalloc, trap, fail, env, spew, counter, readhalf, stderrflood. */
   public static byte[] testFunction(String name) {
     return read(System.getProperty("hpcfaas.test.functions"), name);
+  }
+
+  /** An SDK example built in C++ or Rust: wordfreq (C++), numberlines and stats (Rust). */
+  public static byte[] language(String name) {
+    return read(System.getProperty("hpcfaas.test.languages"), name);
+  }
+
+  /** The folder of the SDK examples shipped prebuilt (functions-sdk/prebuilt). */
+  public static Path prebuiltDir() {
+    return Path.of(System.getProperty("hpcfaas.test.prebuilt"));
+  }
+
+  /** The folder of the SDK examples built from their sources by this build. */
+  public static Path freshExamplesDir() {
+    return Path.of(System.getProperty("hpcfaas.test.fresh-examples"));
   }
 
   private static byte[] read(String dir, String name) {

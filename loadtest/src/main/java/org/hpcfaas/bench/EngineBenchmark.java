@@ -291,7 +291,8 @@ public class EngineBenchmark {
 
   /** A shared engine set up as a node sets it up (application.conf defaults), JIT required. */
   static WasmEngine engine() {
-    var engine = new WasmEngine(new EngineSettings(8 * 1024, 1024, 5_000, 0.125));
+    var engine = new WasmEngine(new EngineSettings(8 * 1024, 1024, 5_000, 0.125,
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-bench-scratch"), 256L << 20));
     String runtime = engine.runtimeName();
     if (!JIT_RUNTIME.equals(runtime)) {
       engine.close();
@@ -327,7 +328,8 @@ public class EngineBenchmark {
   }
 
   static Invocation invocation(String function, byte[] input, OutputStream out) {
-    return new Invocation("bench", function, Map.of(), new ByteArrayInputStream(input), out, OUTPUT_LIMIT);
+    return new Invocation("bench", function, java.util.List.of(function), Map.of(), java.util.List.of(),
+        new ByteArrayInputStream(input), out, OUTPUT_LIMIT);
   }
 
   static void expect(Outcome outcome, Sink out, byte[] expected, String benchmark) {

@@ -1,16 +1,16 @@
 package org.hpcfaas.transport.artery;
 
-import java.util.Map;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.core.Call;
 import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.GuestParameters;
 import org.hpcfaas.core.Payload;
 
 /**
- * One invocation as it travels to a worker: its id, its input, the guest's environment, and whether the
- * output should stream back as it is written (else it comes back whole, when the function has ended).
+ * One invocation as it travels to a worker: its id, its input, the guest's arguments and environment, and
+ * whether the output should stream back as it is written (else it comes back whole, when the function has ended).
  */
-public record InvocationRequest(String id, Payload input, Map<String, String> env, boolean streamOutput)
+public record InvocationRequest(String id, Payload input, GuestParameters guest, boolean streamOutput)
     implements CborSerializable {
 
   /** A gateway's call as it crosses to the worker: a large or streamed input goes as a stream reference. */
@@ -18,14 +18,14 @@ public record InvocationRequest(String id, Payload input, Map<String, String> en
     var input = call.inputBytes() != null
         ? Payload.of(call.inputBytes(), materializer)
         : Payload.of(call.inputStream(), materializer);
-    return new InvocationRequest(call.id(), input, call.env(), call.streamOutput());
+    return new InvocationRequest(call.id(), input, call.guest(), call.streamOutput());
   }
 
   /** The call as the worker takes it. */
   Call call() {
     return switch (input) {
-      case Payload.Inline i -> new Call(id, i.bytes(), null, env, streamOutput);
-      case Payload.Streamed s -> new Call(id, null, s.ref().getSource(), env, streamOutput);
+      case Payload.Inline i -> new Call(id, i.bytes(), null, guest, streamOutput);
+      case Payload.Streamed s -> new Call(id, null, s.ref().getSource(), guest, streamOutput);
     };
   }
 }

@@ -56,8 +56,8 @@ final class HttpInvoker {
         .addHeader(RawHeader.create(InternalProtocol.SPEC, encode(spec)))
         .addHeader(RawHeader.create(InternalProtocol.INVOCATION_ID, call.id()))
         .addHeader(RawHeader.create(InternalProtocol.STREAM_OUTPUT, Boolean.toString(call.streamOutput())));
-    if (!call.env().isEmpty()) {
-      request = request.addHeader(RawHeader.create(InternalProtocol.ENV, encode(call.env())));
+    if (!call.guest().args().isEmpty() || !call.guest().env().isEmpty()) {
+      request = request.addHeader(RawHeader.create(InternalProtocol.GUEST, encode(call.guest())));
     }
     return http.singleRequest(request)
         .handle((response, error) -> {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -20,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.GuestParameters;
 import org.hpcfaas.core.Payload;
 import org.hpcfaas.worker.WorkerResult;
 import org.hpcfaas.worker.WorkerService;
@@ -53,28 +53,28 @@ final class WorkerRoutes extends AllDirectives {
         : path(PathMatchers.segment("v1").slash("run").slash(PathMatchers.segment()),
         name -> post(() -> headerValueByName(InternalProtocol.SPEC, specHeader ->
             headerValueByName(InternalProtocol.INVOCATION_ID, id ->
-                optionalHeaderValueByName(InternalProtocol.ENV, envHeader ->
+                optionalHeaderValueByName(InternalProtocol.GUEST, guestHeader ->
                     optionalHeaderValueByName(InternalProtocol.STREAM_OUTPUT, stream ->
                         extractRequestEntity(entity -> {
                           FunctionSpec spec = decode(specHeader, new TypeReference<>() { });
-                          Map<String, String> env = envHeader.map(h -> decode(h, new TypeReference<Map<String, String>>() { }))
-                              .orElse(Map.of());
+                          var guest = guestHeader.map(h -> decode(h, new TypeReference<GuestParameters>() { }))
+                              .orElse(GuestParameters.none());
                           boolean streamOutput = stream.map("true"::equals).orElse(false);
-                          return completeWithFuture(call(id, entity, env, streamOutput)
+                          return completeWithFuture(call(id, entity, guest, streamOutput)
                               .thenCompose(call -> worker.run(spec, call))
                               .thenApply(this::toResponse));
                         })))))))));
   }
 
   /** The input whole when it is known to be small (or empty), else as the stream it arrives in. */
-  private CompletionStage<Call> call(String id, HttpEntity entity, Map<String, String> env, boolean streamOutput) {
+  private CompletionStage<Call> call(String id, HttpEntity entity, GuestParameters guest, boolean streamOutput) {
     long length = entity.getContentLengthOption().orElse(-1L);
     if (length >= 0 && length <= Payload.INLINE_LIMIT) {
       return entity.toStrict(bodyTimeout.toMillis(), materializer)
-          .thenApply(strict -> new Call(id, strict.getData().toArray(), null, env, streamOutput));
+          .thenApply(strict -> new Call(id, strict.getData().toArray(), null, guest, streamOutput));
     }
     return java.util.concurrent.CompletableFuture.completedFuture(
-        new Call(id, null, entity.getDataBytes(), env, streamOutput));
+        new Call(id, null, entity.getDataBytes(), guest, streamOutput));
   }
 
   private HttpResponse toResponse(WorkerResult result) {
