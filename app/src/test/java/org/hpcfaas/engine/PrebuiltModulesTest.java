@@ -30,11 +30,13 @@ class PrebuiltModulesTest {
   private static final long TIMEOUT_MS = 20_000;
   private static final Path PREBUILT = TestModules.prebuiltDir();
   private static final Path FRESH = TestModules.freshExamplesDir();
+  @org.junit.jupiter.api.io.TempDir
+  static Path scratch;
   private static WasmEngine engine;
 
   @BeforeAll
   static void start() {
-    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125));
+    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
   }
 
   @AfterAll
@@ -64,7 +66,7 @@ class PrebuiltModulesTest {
     try (var pool = new ReactorPool(engine, "fn")) {
       for (byte[] input : calls) {
         var out = new ByteArrayOutputStream();
-        var inv = new Invocation("id", "fn", Map.of(), new ByteArrayInputStream(input), out, -1);
+        var inv = new Invocation("id", "fn", List.of("fn"), Map.of(), List.of(), new ByteArrayInputStream(input), out, -1);
         var outcome = compiled.kind() == ModuleKind.REACTOR
             ? pool.run(compiled, inv, TIMEOUT_MS)
             : engine.runCommand(compiled, inv, TIMEOUT_MS);
