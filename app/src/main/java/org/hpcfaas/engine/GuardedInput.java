@@ -5,12 +5,15 @@ import java.io.InputStream;
 
 /**
  * The guest's stdin: while it waits for the caller's data its clock is paused; when the stream it reads
- * from breaks (the upload was cut), the guest is stopped.
+ * from breaks (the upload was cut), the guest is stopped. A byte read ahead to learn that stdin is
+ * ready (poll_oneoff) is handed out first.
  */
-final class GuardedInput extends InputStream {
+final class GuardedInput extends InputStream implements StdinReadiness {
+  private static final int NONE = -2;
   private final InputStream source;
   private final CallControl control;
   private volatile IOException broken;
+  private int ahead = NONE;
 
   GuardedInput(InputStream source, CallControl control) {
     this.source = source;
@@ -29,11 +32,36 @@ final class GuardedInput extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    if (ahead != NONE && len > 0) {
+      int first = ahead;
+      ahead = NONE;
+      if (first < 0) {
+        return -1;
+      }
+      b[off] = (byte) first;
+      return 1;
+    }
     return control.waitingFor(() -> source.read(b, off, len), e -> broken = e);
   }
 
   @Override
   public int available() throws IOException {
-    return source.available();
+    return ahead >= 0 ? 1 : source.available();
+  }
+
+  @Override
+  public boolean readyNow() {
+    try {
+      return ahead != NONE || source.available() > 0;
+    } catch (IOException e) {
+      return true; // the next read reports it
+    }
+  }
+
+  @Override
+  public void awaitReady() throws IOException {
+    if (ahead == NONE) {
+      ahead = control.waitingFor(source::read, e -> broken = e);
+    }
   }
 }

@@ -7,16 +7,33 @@ import java.io.OutputStream;
 /** The stdin and stdout of a warm instance, rebound to each invocation's streams in turn. */
 final class SwitchableStreams {
   private volatile InputStream in = InputStream.nullInputStream();
+  private volatile StdinReadiness readiness = StdinReadiness.ALWAYS;
   private volatile OutputStream out = OutputStream.nullOutputStream();
 
-  void bind(InputStream stdin, OutputStream stdout) {
+  void bind(GuardedInput stdin, OutputStream stdout) {
     this.in = stdin;
+    this.readiness = stdin;
     this.out = stdout;
   }
 
   void unbind() {
-    bind(InputStream.nullInputStream(), OutputStream.nullOutputStream());
+    this.in = InputStream.nullInputStream();
+    this.readiness = StdinReadiness.ALWAYS;
+    this.out = OutputStream.nullOutputStream();
   }
+
+  /** The readiness of whichever call's stdin is bound. */
+  final StdinReadiness readinessOfStdin = new StdinReadiness() {
+    @Override
+    public boolean readyNow() {
+      return readiness.readyNow();
+    }
+
+    @Override
+    public void awaitReady() throws IOException {
+      readiness.awaitReady();
+    }
+  };
 
   final InputStream stdin = new InputStream() {
     @Override

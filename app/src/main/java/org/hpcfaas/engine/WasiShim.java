@@ -1,7 +1,6 @@
 package org.hpcfaas.engine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,12 +15,12 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * The WASI calls GraalWasm's builtin module gets wrong, supplied by a small WebAssembly module of our
  * own (resources/wasi/shim.wat) that is instantiated before each guest: {@code fd_read} with several
  * iovecs (the builtin leaves holes in the data after a short read) and the {@code sock_*} calls (the
- * builtin answers ENOSYS instead of EBADF or ENOTSOCK). The shim owns the guest's linear memory, which
+ * builtin answers ENOSYS instead of EBADF or ENOTSOCK); and {@link PollOneoff}, which the builtin lacks. The shim owns the guest's linear memory, which
  * the guest imports (see {@link WasmBinary#wiredToShim}), so that its WASI calls write where the guest reads.
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
 
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 
@@ -38,28 +37,24 @@ final class WasiShim {
   }
 
   /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
-  static Value instantiate(Context ctx, CompiledModule module, InputStream stdin) {
+  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin) {
     if (module.shim() == null) {
       return ctx.eval(module.source()).newInstance().getMember("exports");
     }
-    ProxyExecutable readable = args -> args[0].asInt() != 0 || available(stdin) ? 1 : 0;
+    ProxyExecutable readable = args -> args[0].asInt() != 0 || stdin.readyNow() ? 1 : 0;
     var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable))));
     var shim = ctx.eval(module.shim()).newInstance(host).getMember("exports");
+    var memory = shim.getMember("memory");
+    var poll = new PollOneoff(stdin);
+    poll.memory(memory);
     var supplied = new java.util.HashMap<String, Object>();
-    supplied.put("memory", shim.getMember("memory"));
+    supplied.put("memory", memory);
+    supplied.put("poll_oneoff", poll);
     for (var name : EXPORTS) {
       supplied.put(name, shim.getMember(name));
     }
     var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied)));
     return ctx.eval(module.source()).newInstance(imports).getMember("exports");
-  }
-
-  private static boolean available(InputStream stdin) {
-    try {
-      return stdin.available() > 0;
-    } catch (IOException e) {
-      return true; // the next read reports the failure
-    }
   }
 
   private static byte[] load() {

@@ -113,7 +113,7 @@ public final class WasmEngine implements AutoCloseable {
         new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      WasiShim.instantiate(ctx, module, InputStream.nullInputStream());
+      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS);
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -192,7 +192,7 @@ public final class WasmEngine implements AutoCloseable {
     }
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      Value exports = WasiShim.instantiate(ctx, module, streams.stdin);
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin);
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {

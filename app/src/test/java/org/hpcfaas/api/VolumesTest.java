@@ -30,6 +30,7 @@ class VolumesTest {
     work = Files.createDirectories(dir.resolve("work"));
     var shared = Files.createDirectories(dir.resolve("shared"));
     Files.writeString(dataset.resolve("input.txt"), "hello dataset\nsecond line\n");
+    Files.writeString(dataset.resolve("values.txt"), "3 1 4 1\n5 9 2 6\n");
     Files.writeString(dir.resolve("secret.txt"), "outside every volume\n");
     Files.createSymbolicLink(work.resolve("up"), dir);
     Files.createSymbolicLink(work.resolve("secret"), dir.resolve("secret.txt"));
@@ -46,6 +47,7 @@ class VolumesTest {
     assertEquals(201, node.deploy("files", TestModules.testFunction("files"),
         "mount=dataset:/data&mount=work:/work&mount=shared:/view:ro").statusCode());
     assertEquals(201, node.deploy("rooted", TestModules.testFunction("files"), "mount=work:/").statusCode());
+    assertEquals(201, node.deploy("dataset", TestModules.example("dataset"), "mount=dataset:/data").statusCode());
   }
 
   @AfterAll
@@ -78,10 +80,16 @@ class VolumesTest {
   void aFunctionReadsItsVolumeWritesItsWritableOneAndItsTmp() throws Exception {
     var out = run("files", "read", "/data/input.txt", "list", "/data", "write", "/work/result.txt", "42",
         "write", "/tmp/scratch.txt", "temporary", "read", "/tmp/scratch.txt", "mkdir", "/work/sub");
-    assertEquals(List.of("ok 26: hello dataset", "ok input.txt", "ok", "ok", "ok 9: temporary", "ok"), out);
+    assertEquals(List.of("ok 26: hello dataset", "ok input.txt values.txt", "ok", "ok", "ok 9: temporary", "ok"), out);
     assertEquals("42", Files.readString(work.resolve("result.txt")));
     assertTrue(Files.isDirectory(work.resolve("sub")));
     assertEquals(List.of("ok 2: 42"), run("rooted", "read", "/result.txt"), "a volume mounted at /");
+  }
+
+  @Test
+  void theSdkExampleReadsADatasetFromAVolumeAndWorksInItsTmp() throws Exception {
+    assertEquals(List.of("count 8 min 1 max 9 mean 3.875 median 3.5"), run("dataset", "/data/values.txt"));
+    assertTrue(Files.notExists(dataset.resolve("sorted.txt")));
   }
 
   @Test

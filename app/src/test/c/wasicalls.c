@@ -1,0 +1,65 @@
+/* WASI calls GraalWasm's builtin module gets wrong, one per argument, one line of output each:
+ *   sleep MS      nanosleep (a poll_oneoff on a clock): "slept enough" or "woke early"
+ *   shutdown FD   sock_shutdown on a descriptor that is no socket: "errno <n>"
+ *   poll          poll_oneoff on stdin and a 200 ms clock: "stdin <bytes>" when stdin was ready first
+ *                 (<bytes> then read), else "clock" */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <wasi/api.h>
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "sleep") && i + 1 < argc) {
+            long ms = atol(argv[++i]);
+            struct timespec start, end, want = { ms / 1000, (ms % 1000) * 1000000L };
+            clock_gettime(CLOCK_MONOTONIC, &start);
+            if (nanosleep(&want, NULL) != 0) {
+                printf("errno %d\n", errno);
+                continue;
+            }
+            clock_gettime(CLOCK_MONOTONIC, &end);
+            long slept = (end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000;
+            printf("%s\n", slept >= ms ? "slept enough" : "woke early");
+        } else if (!strcmp(argv[i], "shutdown") && i + 1 < argc) {
+            int fd = atoi(argv[++i]);
+            printf(shutdown(fd, SHUT_RDWR) == 0 ? "ok\n" : "errno %d\n", errno);
+        } else if (!strcmp(argv[i], "poll")) {
+            __wasi_subscription_t subs[2] = {0};
+            subs[0].userdata = 1;
+            subs[0].u.tag = __WASI_EVENTTYPE_CLOCK;
+            subs[0].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+            subs[0].u.u.clock.timeout = 200000000ull;
+            subs[1].userdata = 2;
+            subs[1].u.tag = __WASI_EVENTTYPE_FD_READ;
+            subs[1].u.u.fd_read.file_descriptor = 0;
+            __wasi_event_t events[2];
+            __wasi_size_t n = 0;
+            __wasi_errno_t err = __wasi_poll_oneoff(subs, events, 2, &n);
+            if (err != 0) {
+                printf("errno %d\n", err);
+                continue;
+            }
+            int stdin_ready = 0;
+            for (__wasi_size_t k = 0; k < n; k++)
+                if (events[k].userdata == 2 && events[k].error == 0)
+                    stdin_ready = 1;
+            if (stdin_ready) {
+                char buf[256];
+                ssize_t got = read(0, buf, sizeof buf);
+                printf("stdin %zd\n", got);
+            } else {
+                printf("clock\n");
+            }
+        } else {
+            fprintf(stderr, "wasicalls: cannot parse argument %d: %s\n", i, argv[i]);
+            return 2;
+        }
+    }
+    return 0;
+}
