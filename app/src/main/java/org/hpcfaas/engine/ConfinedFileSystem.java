@@ -195,6 +195,14 @@ final class ConfinedFileSystem implements FileSystem {
     if (options.contains(StandardOpenOption.WRITE) && !changes) {
       return new WriteOnDemandChannel(path, options, attrs, follow);
     }
+    if (options.contains(StandardOpenOption.APPEND)) {
+      // NIO cannot read a file opened to append (GraalWasm then traps on a read): append by hand instead.
+      var readable = new java.util.HashSet<OpenOption>(options);
+      readable.remove(StandardOpenOption.APPEND);
+      readable.add(StandardOpenOption.READ);
+      readable.add(StandardOpenOption.WRITE);
+      return new AppendingChannel(quota(root, path, readable, attrs));
+    }
     return quota(root, path, options, attrs);
   }
 
@@ -305,142 +313,57 @@ final class ConfinedFileSystem implements FileSystem {
    * A file GraalWasm opened for reading and writing: it is read-only until the guest first writes (or
    * truncates), so that read-only files and mounts can be read; the write then needs the right to write.
    */
-  private final class WriteOnDemandChannel implements SeekableByteChannel {
+  private final class WriteOnDemandChannel extends ForwardingChannel {
     private final Path path;
     private final Set<? extends OpenOption> options;
     private final FileAttribute<?>[] attrs;
     private final boolean follow;
-    private SeekableByteChannel channel;
     private boolean writable;
 
     WriteOnDemandChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>[] attrs, boolean follow)
         throws IOException {
+      super(host.newByteChannel(path, readOnly(options), attrs));
       this.path = path;
       this.options = options;
       this.attrs = attrs;
       this.follow = follow;
+    }
+
+    private static Set<OpenOption> readOnly(Set<? extends OpenOption> options) {
       var readOnly = new java.util.HashSet<OpenOption>(options);
       readOnly.remove(StandardOpenOption.WRITE);
       readOnly.add(StandardOpenOption.READ);
-      this.channel = host.newByteChannel(path, readOnly, attrs);
+      return readOnly;
     }
 
-    private SeekableByteChannel writable() throws IOException {
-      if (!writable) {
-        Root root;
-        try {
-          root = check(path, follow, true);
-        } catch (SecurityException e) {
-          throw new java.nio.file.AccessDeniedException(path.toString(), null, e.getMessage());
-        }
-        var replacement = quota(root, path, options, attrs);
-        replacement.position(channel.position());
-        channel.close();
-        channel = replacement;
-        writable = true;
+    private void becomeWritable() throws IOException {
+      if (writable) {
+        return;
       }
-      return channel;
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-      return writable().write(src);
-    }
-
-    @Override
-    public SeekableByteChannel truncate(long size) throws IOException {
-      writable().truncate(size);
-      return this;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return channel.read(dst);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return channel.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      channel.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
+      Root root;
+      try {
+        root = check(path, follow, true);
+      } catch (SecurityException e) {
+        throw new java.nio.file.AccessDeniedException(path.toString(), null, e.getMessage());
+      }
+      var replacement = quota(root, path, options, attrs);
+      replacement.position(channel.position());
       channel.close();
-    }
-  }
-
-  /** A writable channel into the scratch directory whose growth counts against its quota. */
-  private static final class QuotaChannel implements SeekableByteChannel {
-    private final SeekableByteChannel channel;
-    private final ScratchSpace scratch;
-
-    QuotaChannel(SeekableByteChannel channel, ScratchSpace scratch) {
-      this.channel = channel;
-      this.scratch = scratch;
+      channel = replacement;
+      writable = true;
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-      long growth = channel.position() + src.remaining() - channel.size();
-      if (growth > 0) {
-        scratch.grow(growth);
-      }
+      becomeWritable();
       return channel.write(src);
     }
 
     @Override
     public SeekableByteChannel truncate(long size) throws IOException {
-      long before = channel.size();
+      becomeWritable();
       channel.truncate(size);
-      scratch.shrink(before - channel.size());
       return this;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-      return channel.read(dst);
-    }
-
-    @Override
-    public long position() throws IOException {
-      return channel.position();
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) throws IOException {
-      channel.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return channel.size();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-      channel.close();
     }
   }
 }
