@@ -7,12 +7,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.server.Directives;
@@ -20,34 +19,35 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.api.ApiRoutes;
 import org.hpcfaas.api.FunctionRoutes;
-import org.hpcfaas.api.TenantQuotas;
-import org.hpcfaas.api.TokenRoutes;
-import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.HttpServer;
+import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.JsonResponses;
 import org.hpcfaas.api.NodeRoutes;
+import org.hpcfaas.api.TokenRoutes;
 import org.hpcfaas.api.WebSocketRoutes;
+import org.hpcfaas.async.AsyncInvocations;
 import org.hpcfaas.auth.TokenReplicator;
 import org.hpcfaas.auth.TokenStore;
-import org.hpcfaas.baseline.HttpInvoker;
-import org.hpcfaas.baseline.InternalKey;
-import org.hpcfaas.baseline.WorkerRoutes;
-import org.hpcfaas.cluster.AsyncInvocations;
-import org.hpcfaas.cluster.ClusterInvoker;
-import org.hpcfaas.cluster.FunctionActor;
-import org.hpcfaas.cluster.FunctionRunner;
-import org.hpcfaas.cluster.InvocationLog;
-import org.hpcfaas.cluster.Invoker;
-import org.hpcfaas.cluster.MembershipWatcher;
-import org.hpcfaas.cluster.NodeMetrics;
-import org.hpcfaas.cluster.NodeStats;
-import org.hpcfaas.cluster.RegistryReplication;
-import org.hpcfaas.cluster.Worker;
-import org.hpcfaas.cluster.WorkerPlacement;
+import org.hpcfaas.core.Worker;
+import org.hpcfaas.engine.WasmEngine;
+import org.hpcfaas.engine.WasmExecutor;
+import org.hpcfaas.gateway.Invoker;
+import org.hpcfaas.gateway.MembershipWatcher;
+import org.hpcfaas.gateway.PlacedInvoker;
+import org.hpcfaas.gateway.TenantQuotas;
+import org.hpcfaas.gateway.WorkerPlacement;
+import org.hpcfaas.observe.InvocationLog;
+import org.hpcfaas.observe.NodeMetrics;
+import org.hpcfaas.observe.NodeStats;
 import org.hpcfaas.registry.FileFunctionStore;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.wasm.WasmEngine;
-import org.hpcfaas.wasm.WasmExecutor;
+import org.hpcfaas.registry.RegistryReplication;
+import org.hpcfaas.transport.Transport;
+import org.hpcfaas.worker.EngineCompiler;
+import org.hpcfaas.worker.FunctionRunner;
+import org.hpcfaas.worker.LocalWorker;
+import org.hpcfaas.worker.WorkerActor;
+import org.hpcfaas.worker.WorkerService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<Guardian.Command> system;
   private final int httpPort;
 
-  private Node(ActorSystem<Void> system, int httpPort) {
+  private Node(ActorSystem<Guardian.Command> system, int httpPort) {
     this.system = system;
     this.httpPort = httpPort;
   }
@@ -91,7 +91,7 @@ public final class Node implements AutoCloseable {
     settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
 
-    var system = ActorSystem.<Void>create(Behaviors.empty(), "hpcfaas", config);
+    var system = ActorSystem.create(Guardian.create(settings.faultInjection()), "hpcfaas", config);
     try {
       var cluster = Cluster.get(system);
       if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -113,32 +113,36 @@ public final class Node implements AutoCloseable {
 
       var json = Json.mapper();
       var materializer = Materializer.createMaterializer(system);
-      var registry = new FunctionRegistry(new FileFunctionStore(settings.dataDir(), json), engine, executor,
-          settings.registry());
+      var registry = new FunctionRegistry(new FileFunctionStore(settings.dataDir(), json),
+          new EngineCompiler(engine, executor), settings.registry());
       var replication = new RegistryReplication(system, registry, materializer, settings.sharedDataDir(),
-          settings.replicationTimeout(), address);
+          settings.replicationTimeout());
 
       var stats = new NodeStats(address, engine, executor);
-      system.systemActorOf(stats.behavior(), "node-stats", Props.empty());
       var metrics = new NodeMetrics(system, engine, executor);
       var invocationLog = new InvocationLog(settings.recentInvocations());
-      system.systemActorOf(invocationLog.service(), "invocation-log", Props.empty());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
           settings.inputStall(), stats, metrics, invocationLog, settings.volumes());
-      FunctionActor.initSharding(system, runner, settings.queue());
-      var sharding = ClusterSharding.get(system);
-
       var placement = new WorkerPlacement(settings.callsPerNode());
-      var membership = system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership",
-          Props.empty());
-      var internalKey = settings.mode().equals("http") ? new InternalKey(system) : null;
-      Invoker invoker = settings.mode().equals("http")
-          ? new HttpInvoker(system, placement, internalKey, json, materializer)
-          : new ClusterInvoker(placement, sharding, materializer, settings.queue().maxWait());
+      var tokens = new TokenStore(settings.dataDir(), json);
+      var async = new AsyncInvocations(system, materializer, settings.async());
+
+      var transport = Transport.of(settings.mode(), new Transport.Parts(system, materializer, json, settings.queue(),
+          settings.bodyTimeout(), address));
+      var actors = AskPattern.<Guardian.Command, Guardian.Started>ask(system, replyTo -> new Guardian.Start(
+              new Guardian.Actors(stats.behavior(), invocationLog.service(), async.lookup(),
+                  MembershipWatcher.create(placement, settings.mode().toString()), MembershipWatcher.announcer(),
+                  replication.replicator(address), TokenReplicator.behavior(tokens),
+                  WorkerActor.create(runner, settings.queue(), settings.idleTimeout()), transport.actors()),
+              replyTo), java.time.Duration.ofSeconds(10), system.scheduler())
+          .toCompletableFuture().get();
+      replication.publishThrough(actors.registryReplicator());
+      WorkerService worker = new LocalWorker(actors.worker(), system.scheduler(), settings.queue());
+      transport.start(worker, cluster.selfMember().hasRole("worker")).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      Invoker invoker = new PlacedInvoker(placement, cluster.selfMember().address(), worker, transport);
 
       var responses = new JsonResponses(json);
-      var tokens = new TokenStore(settings.dataDir(), json);
-      var tokenReplicator = new TokenReplicator(system, tokens);
+      var tokenReplicator = new TokenReplicator(actors.tokenReplicator());
       if (settings.authEnabled()) {
         TokenReplicator.bootstrap(tokens, tokenReplicator, settings.dataDir());
       }
@@ -149,24 +153,22 @@ public final class Node implements AutoCloseable {
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis(), settings.volumes());
       var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),
           settings.bodyTimeout().toMillis());
-      var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry,
-          new AsyncInvocations(system, materializer, settings.async()), responses, materializer, settings.maxInputBytes(),
-          settings.bodyTimeout().toMillis(), address);
-      var node = new NodeRoutes(system, engine, executor, placement, stats, metrics, responses, settings.mode());
-      Route routes = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations,
+      var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry, async, responses,
+          materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
+      var node = new NodeRoutes(system, placement, stats, metrics, responses, settings.mode().toString());
+      Route api = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations,
           new TokenRoutes(tokens, tokenReplicator, json, responses, materializer), node).route();
-      if (settings.mode().equals("http")) {
-        var worker = new WorkerRoutes(internalKey, sharding, address, json, materializer, settings.queue().maxWait());
-        routes = Directives.concat(worker.route(), routes);
-      }
+      Route routes = transport.workerRoutes().map(internal -> Directives.concat(internal, api)).orElse(api);
       var binding = new HttpServer(responses)
           .start(system, settings.httpHost(), httpPort, routes)
           .toCompletableFuture()
           .get();
       if (cluster.selfMember().hasRole("worker")) {
-        announceReady(system, sharding, address);
+        // Gateways route to this worker once its transport is open and its HTTP API is bound.
+        actors.workerReady().tell(MembershipWatcher.SelfReady.INSTANCE);
         stats.markReady();
-        membership.tell(MembershipWatcher.SelfReady.INSTANCE);
+        actors.membership().tell(MembershipWatcher.SelfReady.INSTANCE);
+        log.info("Worker ready: taking calls");
       }
       return new Node(system, binding.localAddress().getPort());
     } catch (Exception | Error e) {
@@ -174,22 +176,6 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
     }
-  }
-
-  /**
-   * Tells gateways this worker can take calls, once its function shard is allocated here (a ping from
-   * this node puts it here) and its HTTP API is bound; until then no gateway routes to it.
-   */
-  private static void announceReady(ActorSystem<?> system, ClusterSharding sharding, String address) throws Exception {
-    sharding.entityRefFor(FunctionActor.KEY, FunctionActor.pingEntity(address))
-        .<org.apache.pekko.Done>ask(FunctionActor.Ping::new, java.time.Duration.ofSeconds(60))
-        .toCompletableFuture().get();
-    system.systemActorOf(Behaviors.<Void>setup(ctx -> {
-      ctx.getSystem().receptionist().tell(org.apache.pekko.actor.typed.receptionist.Receptionist.register(
-          MembershipWatcher.READY, ctx.getSelf()));
-      return Behaviors.empty();
-    }), "worker-ready", Props.empty());
-    log.info("Worker ready: taking calls");
   }
 
   /** A port free right now: the HTTP port is advertised in the node's roles before the API binds. */
@@ -204,7 +190,7 @@ public final class Node implements AutoCloseable {
     return httpPort;
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<Guardian.Command> system() {
     return system;
   }
 

@@ -3,16 +3,17 @@ package org.hpcfaas;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.hpcfaas.cluster.AsyncInvocations;
-import org.hpcfaas.cluster.FunctionActor;
-import org.hpcfaas.registry.Limits;
+import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.worker.FunctionActor;
+import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
+import org.hpcfaas.engine.EngineSettings;
 import org.hpcfaas.registry.Volumes;
-import org.hpcfaas.wasm.EngineSettings;
+import org.hpcfaas.transport.Mode;
 
 /** The {@code hpcfaas} block of application.conf, read once at startup (every key is documented there). */
 public record NodeSettings(
-    String mode,
+    Mode mode,
     Path dataDir,
     String httpHost,
     int httpPort,
@@ -25,12 +26,14 @@ public record NodeSettings(
     long streamThreshold,
     Duration inputStall,
     FunctionActor.QueueSettings queue,
+    Duration idleTimeout,
     int callsPerNode,
     boolean sharedDataDir,
     Duration replicationTimeout,
     AsyncInvocations.Settings async,
     int recentInvocations,
     boolean authEnabled,
+    boolean faultInjection,
     Volumes volumes) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
@@ -51,10 +54,7 @@ public record NodeSettings(
 
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
-    var mode = c.getString("mode");
-    if (!mode.equals("cluster") && !mode.equals("http")) {
-      throw new IllegalArgumentException("hpcfaas.mode must be cluster or http, got " + mode);
-    }
+    var mode = Mode.of(c.getString("mode"));
     int threads = c.getInt("wasm.threads");
     int budget = c.getInt("wasm.memory-budget-mb");
     if (budget <= 0) {
@@ -89,6 +89,7 @@ public record NodeSettings(
         c.getBytes("invoke.stream-threshold"),
         c.getDuration("invoke.input-stall"),
         new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
+        c.getDuration("invoke.idle-timeout"),
         c.getInt("cluster.calls-per-node"),
         c.getBoolean("cluster.shared-data-dir"),
         c.getDuration("cluster.replication-timeout"),
@@ -97,6 +98,7 @@ public record NodeSettings(
             (int) c.getBytes("async.inline-output-size").longValue()),
         c.getInt("log.recent-per-function"),
         authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
+        c.getBoolean("testing.fault-injection"),
         Volumes.from(c.getConfig("volumes")));
   }
 }

@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.hpcfaas.testing.Await;
+import org.hpcfaas.testing.TestModules;
 
 /**
  * Three real node processes, started with the launcher ({@code ./hpcfaas node}) as an operator would, one
@@ -425,20 +427,11 @@ class ProcessClusterIT {
   }
 
   private static void await(String what, Duration limit, Callable<Boolean> condition) throws Exception {
-    if (!awaitQuietly(limit, condition)) {
-      throw new AssertionError(what + ": not within " + limit);
-    }
+    Await.until(limit, what, condition);
   }
 
   private static boolean awaitQuietly(Duration limit, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(200);
-    }
-    return true;
+    return Await.within(limit, condition);
   }
 
   private void check(List<String> problems, boolean ok, String what) {

@@ -4,7 +4,7 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.registry.FunctionSpec;
+import org.hpcfaas.core.FunctionSpec;
 
 /**
  * Namespaces and who may do what in them. The default namespace's functions keep their plain names

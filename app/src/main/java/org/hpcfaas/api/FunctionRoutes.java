@@ -2,8 +2,8 @@ package org.hpcfaas.api;
 
 import java.util.List;
 import java.util.Map;
-import org.hpcfaas.cluster.GuestParameters;
-import org.hpcfaas.cluster.InvocationIds;
+import org.hpcfaas.core.InvocationIds;
+import org.hpcfaas.core.GuestParameters;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -20,15 +20,17 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.RegistryReplication;
-import org.hpcfaas.cluster.InvocationResult;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.registry.RegistryReplication;
+import org.hpcfaas.core.Call;
+import org.hpcfaas.core.InvocationResult;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.DeployRejected;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.registry.FunctionSpec;
-import org.hpcfaas.registry.GuestSetup;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Limits;
+import org.hpcfaas.gateway.TenantQuotas;
+import org.hpcfaas.core.GuestSetup;
 import org.hpcfaas.registry.Volumes;
-import org.hpcfaas.registry.Limits;
 
 /**
  * {@code functions} under {@code /v1} or {@code /v1/namespaces/{ns}}: deploy, describe, list and delete
@@ -173,13 +175,13 @@ public final class FunctionRoutes extends AllDirectives {
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
       if (streamIn) {
-        var call = new Invoker.Call(id, null, entity.getDataBytes(), guest, streamOut);
+        var call = new Call(id, null, entity.getDataBytes(), guest, streamOut);
         return completeWithFuture(quotas.invoke(principal, invoker, spec, call)
             .thenApply(r -> result(spec, id, r))
             .exceptionally(e -> failure(e, () -> null)));
       }
       return readBody(maxInputBytes,
-          body -> quotas.invoke(principal, invoker, spec, new Invoker.Call(id, body, null, guest, streamOut))
+          body -> quotas.invoke(principal, invoker, spec, new Call(id, body, null, guest, streamOut))
               .thenApply(r -> result(spec, id, r)),
           () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
               + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
@@ -193,10 +195,7 @@ public final class FunctionRoutes extends AllDirectives {
     return switch (result) {
       case InvocationResult.Completed c when c.outcome().succeeded() -> {
         headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));
-        var body = c.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-            : c.outputSize() > 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, c.outputSize(), c.output())
-            : HttpEntities.createChunked(ContentTypes.APPLICATION_OCTET_STREAM, c.output());
-        yield HttpResponse.create().withEntity(body).addHeaders(headers);
+        yield HttpResponse.create().withEntity(Entities.octets(c.outputSize(), c.output())).addHeaders(headers);
       }
       case InvocationResult.Completed c -> {
         headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.http.javadsl.model.Uri;
-import org.hpcfaas.cluster.GuestParameters;
-import org.hpcfaas.registry.FunctionSpec;
-import org.hpcfaas.wasm.ModuleKind;
+import org.hpcfaas.core.GuestParameters;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.ModuleKind;
 
 /**
  * What a call's query string hands the guest: every {@code arg}, in order, as its argv after argv[0], and

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
@@ -13,16 +12,17 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.stream.Materializer;
-import org.hpcfaas.cluster.AsyncInvocations;
-import org.hpcfaas.cluster.AsyncRecord;
+import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.async.AsyncRecord;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.GuestParameters;
-import org.hpcfaas.cluster.InvocationLog;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.observe.InvocationLog;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.registry.FunctionSpec;
-import org.hpcfaas.wasm.Outcome;
+import org.hpcfaas.core.Outcome;
+import org.hpcfaas.gateway.TenantQuotas;
+import org.hpcfaas.core.GuestParameters;
+import org.hpcfaas.core.FunctionSpec;
 
 /**
  * Invocations as records. Asynchronous ones: {@code POST /v1/functions/{name}/invocations} answers 202
@@ -209,8 +209,7 @@ public final class InvocationRoutes extends AllDirectives {
       }
       return invocations.output(id).thenApply(out -> out
           .map(source -> HttpResponse.create().withStatus(StatusCodes.OK)
-              .withEntity(record.outputSize() == 0 ? HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, new byte[0])
-                  : HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, record.outputSize(), source)))
+              .withEntity(Entities.octets(record.outputSize(), source)))
           .orElseGet(() -> notFound(id)));
     });
   }

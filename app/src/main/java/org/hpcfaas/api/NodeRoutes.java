@@ -5,11 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -20,12 +17,11 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.hpcfaas.auth.Principal;
-import org.hpcfaas.cluster.NodeMetrics;
-import org.hpcfaas.cluster.NodeStats;
-import org.hpcfaas.cluster.Worker;
-import org.hpcfaas.cluster.WorkerPlacement;
-import org.hpcfaas.wasm.WasmEngine;
-import org.hpcfaas.wasm.WasmExecutor;
+import org.hpcfaas.core.EveryInstance;
+import org.hpcfaas.observe.NodeMetrics;
+import org.hpcfaas.observe.NodeStats;
+import org.hpcfaas.core.Worker;
+import org.hpcfaas.gateway.WorkerPlacement;
 
 /**
  * {@code GET /health}, {@code GET /v1/cluster} and {@code GET /metrics}: is this node serving, what is the
@@ -35,21 +31,17 @@ public final class NodeRoutes extends AllDirectives {
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
 
   private final ActorSystem<?> system;
-  private final WasmEngine engine;
-  private final WasmExecutor executor;
   private final WorkerPlacement placement;
   private final NodeStats stats;
   private final NodeMetrics metrics;
   private final JsonResponses responses;
   private final String mode;
 
-  public NodeRoutes(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, WorkerPlacement placement,
-      NodeStats stats, NodeMetrics metrics, JsonResponses responses, String mode) {
+  public NodeRoutes(ActorSystem<?> system, WorkerPlacement placement, NodeStats stats, NodeMetrics metrics,
+      JsonResponses responses, String mode) {
     this.stats = stats;
     this.metrics = metrics;
     this.system = system;
-    this.engine = engine;
-    this.executor = executor;
     this.placement = placement;
     this.responses = responses;
     this.mode = mode;
@@ -81,14 +73,15 @@ public final class NodeRoutes extends AllDirectives {
     boolean up = self.status() == MemberStatus.up()
         && (!self.hasRole("worker") || stats.ready())
         && (!self.hasRole("gateway") || !placement.workers().isEmpty());
+    var here = stats.snapshot();
     var body = new LinkedHashMap<String, Object>();
     body.put("status", up ? "UP" : "STARTING");
     body.put("node", self.address().toString());
     body.put("memberStatus", self.status().toString());
     body.put("mode", mode);
-    body.put("runtime", engine.runtimeName());
-    body.put("optimizing", engine.optimizing());
-    body.put("wasmSlots", executor.threads());
+    body.put("runtime", here.runtime());
+    body.put("optimizing", stats.optimizing());
+    body.put("wasmSlots", here.wasmSlots());
     body.put("workersReachable", placement.workers().size());
     return responses.json(up ? 200 : 503, body);
   }
@@ -133,23 +126,13 @@ public final class NodeRoutes extends AllDirectives {
 
   /** Every node's figures: this one's directly, the others' asked (those that do not answer in time are left out). */
   private CompletionStage<Map<String, NodeStats.Snapshot>> allStats() {
-    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-            replyTo -> Receptionist.find(NodeStats.SERVICE, replyTo), STATS_TIMEOUT, system.scheduler())
-        .thenCompose(listing -> {
-          var asks = listing.getServiceInstances(NodeStats.SERVICE).stream()
-              .map(ref -> AskPattern.<NodeStats.Get, NodeStats.Snapshot>ask(ref, NodeStats.Get::new, STATS_TIMEOUT,
-                      system.scheduler())
-                  .toCompletableFuture()
-                  .exceptionally(e -> null))
-              .toList();
-          return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            var byNode = new LinkedHashMap<String, NodeStats.Snapshot>();
-            var self = stats.snapshot();
-            byNode.put(self.node(), self);
-            asks.stream().map(CompletableFuture::join).filter(s -> s != null).forEach(s -> byNode.putIfAbsent(s.node(), s));
-            return byNode;
-          });
-        });
+    return EveryInstance.ask(system, NodeStats.SERVICE, NodeStats.Get::new, STATS_TIMEOUT).thenApply(all -> {
+      var byNode = new LinkedHashMap<String, NodeStats.Snapshot>();
+      var self = stats.snapshot();
+      byNode.put(self.node(), self);
+      all.forEach(s -> byNode.putIfAbsent(s.node(), s));
+      return byNode;
+    });
   }
 
   private static String role(Member m, String prefix) {

@@ -1,6 +1,6 @@
 package org.hpcfaas.api;
 
-import org.hpcfaas.wasm.Outcome;
+import org.hpcfaas.core.Outcome;
 
 /** Turns a failed outcome into the problem the client sees, with the exit code, trap and stderr tail. */
 final class OutcomeProblems {

@@ -2,11 +2,12 @@ package org.hpcfaas.api;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import org.hpcfaas.cluster.RegistryReplication;
-import org.hpcfaas.cluster.WorkerUnavailable;
+import org.hpcfaas.registry.RegistryReplication;
+import org.hpcfaas.core.WorkerUnavailable;
 import org.hpcfaas.registry.DeployRejected;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.hpcfaas.gateway.TenantQuotas;
 
 /** The problem for a failed call or deploy that never produced an outcome: no worker, no quorum, timeouts. */
 final class Problems {

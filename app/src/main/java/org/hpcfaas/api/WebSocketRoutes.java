@@ -1,7 +1,8 @@
 package org.hpcfaas.api;
 
-import org.hpcfaas.cluster.GuestParameters;
-import org.hpcfaas.cluster.InvocationIds;
+import java.util.Map;
+import org.hpcfaas.core.InvocationIds;
+import org.hpcfaas.core.GuestParameters;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -20,10 +21,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.hpcfaas.auth.Principal;
 import org.hpcfaas.auth.Right;
-import org.hpcfaas.cluster.InvocationResult;
-import org.hpcfaas.cluster.Invoker;
+import org.hpcfaas.core.Call;
+import org.hpcfaas.core.InvocationResult;
+import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.registry.FunctionRegistry;
-import org.hpcfaas.registry.FunctionSpec;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.gateway.TenantQuotas;
 
 /**
  * {@code GET /v1/functions/{name}/ws} (or under {@code /v1/namespaces/{ns}}). Message mode (default): each message is one invocation and its
@@ -86,7 +89,7 @@ public final class WebSocketRoutes extends AllDirectives {
               "a message may be at most " + maxMessageBytes + " bytes").with("limitBytes", maxMessageBytes)));
         }
         var id = InvocationIds.next();
-        return quotas.invoke(principal, invoker, spec, new Invoker.Call(id, input.toArray(), null, guest, false))
+        return quotas.invoke(principal, invoker, spec, new Call(id, input.toArray(), null, guest, false))
             .thenCompose(result -> reply(spec, id, result, text))
             .exceptionally(e -> problem(Problems.ofFailure(e)));
       });
@@ -114,7 +117,7 @@ public final class WebSocketRoutes extends AllDirectives {
         .to(Sink.fromSubscriber(input.first()));
     var id = InvocationIds.next();
     Source<Message, NotUsed> stdout = Source.completionStageSource(quotas.invoke(principal, invoker, spec,
-                new Invoker.Call(id, null, input.second(), guest, true))
+                new Call(id, null, input.second(), guest, true))
             .handle((result, error) -> error != null ? failed(Problems.ofFailure(error)) : output(spec, id, result)))
         .mapMaterializedValue(m -> NotUsed.getInstance());
     return Flow.fromSinkAndSource(stdin, stdout);

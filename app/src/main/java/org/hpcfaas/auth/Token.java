@@ -3,7 +3,7 @@ package org.hpcfaas.auth;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import org.hpcfaas.cluster.CborSerializable;
+import org.hpcfaas.core.CborSerializable;
 
 /**
  * A bearer token as every node keeps it: the secret only as its SHA-256, the tenant it acts for, its

@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ddata.Key;
 import org.apache.pekko.cluster.ddata.LWWMap;
@@ -18,7 +16,7 @@ import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
-import org.hpcfaas.cluster.CborSerializable;
+import org.hpcfaas.core.CborSerializable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +29,7 @@ public final class TokenReplicator {
   private static final Logger log = LoggerFactory.getLogger(TokenReplicator.class);
   private static final Key<LWWMap<String, Token>> KEY = LWWMapKey.create("hpcfaas-tokens");
 
-  sealed interface Command extends CborSerializable {}
+  public sealed interface Command extends CborSerializable {}
 
   record Publish(Token token) implements Command {}
 
@@ -41,8 +39,9 @@ public final class TokenReplicator {
 
   private final ActorRef<Command> self;
 
-  public TokenReplicator(ActorSystem<?> system, TokenStore store) {
-    this.self = system.systemActorOf(behavior(store), "token-replicator", Props.empty());
+  /** Publishes through {@code self}, the actor of {@link #behavior} that the Guardian spawned. */
+  public TokenReplicator(ActorRef<Command> self) {
+    this.self = self;
   }
 
   /** Spreads a token issued or revoked on this node. */
@@ -67,7 +66,7 @@ public final class TokenReplicator {
     log.warn("Authentication is on and there was no token: an admin token was written to {}", file);
   }
 
-  private static Behavior<Command> behavior(TokenStore store) {
+  public static Behavior<Command> behavior(TokenStore store) {
     return Behaviors.setup(ctx -> DistributedData.withReplicatorMessageAdapter(
         (ReplicatorMessageAdapter<Command, LWWMap<String, Token>> replicator) -> {
           var self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();

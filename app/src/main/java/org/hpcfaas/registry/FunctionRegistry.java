@@ -15,14 +15,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import org.hpcfaas.wasm.InvalidModuleException;
-import org.hpcfaas.wasm.WasmEngine;
-import org.hpcfaas.wasm.WasmExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.Limits;
+import org.hpcfaas.core.GuestSetup;
 
 /**
- * This node's view of the functions: validated at deploy (compiled by the engine), kept durably in the
+ * This node's view of the functions: validated at deploy (compiled by the {@link ModuleCompiler}), kept durably in the
  * {@link FunctionStore}, served from memory. Changes made elsewhere arrive through {@link #apply}; a
  * deploy here completes only once it is durable here (replication to other nodes is the caller's part).
  */
@@ -31,17 +31,14 @@ public final class FunctionRegistry {
   private static final Pattern NAME = Pattern.compile("([a-z0-9][a-z0-9_-]{0,62}:)?[a-z0-9][a-z0-9_-]{0,62}");
 
   private final FunctionStore store;
-  private final WasmEngine engine;
-  private final WasmExecutor executor;
+  private final ModuleCompiler compiler;
   private final RegistrySettings settings;
   private final Map<String, RegistryEntry> entries = new ConcurrentHashMap<>();
   private volatile ModuleFetcher fetcher = sha -> Optional.empty();
 
-  public FunctionRegistry(FunctionStore store, WasmEngine engine, WasmExecutor executor, RegistrySettings settings)
-      throws IOException {
+  public FunctionRegistry(FunctionStore store, ModuleCompiler compiler, RegistrySettings settings) throws IOException {
     this.store = store;
-    this.engine = engine;
-    this.executor = executor;
+    this.compiler = compiler;
     this.settings = settings;
     for (var entry : store.entries()) {
       entries.put(entry.name(), entry);
@@ -125,9 +122,9 @@ public final class FunctionRegistry {
       throw new DeployRejected(DeployRejected.Reason.LIMITS,
           "concurrency must be between 1 and " + settings.maxConcurrency() + ", got " + limits.concurrency());
     }
-    if (limits.memoryMb() > engine.memoryBudgetMb()) {
+    if (limits.memoryMb() > compiler.memoryBudgetMb()) {
       throw new DeployRejected(DeployRejected.Reason.LIMITS, "memoryMb " + limits.memoryMb()
-          + " is above this node's memory budget for instances (" + engine.memoryBudgetMb() + " MiB)");
+          + " is above this node's memory budget for instances (" + compiler.memoryBudgetMb() + " MiB)");
     }
     return limits;
   }
@@ -139,23 +136,23 @@ public final class FunctionRegistry {
   public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
       String owner, GuestSetup guest) {
     String sha256 = sha256(module);
-    return executor.submit(name, () -> {
+    return compiler.onPool(name, () -> {
       try {
-        var compiled = engine.compile(sha256, module, limits.memoryMb(), limits.timeoutMs());
+        var kind = compiler.compile(sha256, module, limits);
         store.putModule(sha256, module);
         synchronized (this) {
-          var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, compiled.kind(), limits, idempotent,
+          var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, kind, limits, idempotent,
               owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts());
           var entry = RegistryEntry.of(spec);
           store.putEntry(entry);
           entries.put(name, entry);
           log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", name, spec.version(),
-              module.length, compiled.kind(), sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency(),
+              module.length, kind, sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency(),
               idempotent ? ", idempotent" : "");
           return entry;
         }
-      } catch (InvalidModuleException e) {
-        throw new CompletionException(new DeployRejected(DeployRejected.Reason.MODULE, e.getMessage()));
+      } catch (DeployRejected e) {
+        throw new CompletionException(e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -201,7 +198,7 @@ public final class FunctionRegistry {
 
   private void forgetCompiled(FunctionSpec spec) {
     if (entries.values().stream().noneMatch(e -> !e.deleted() && e.spec().sha256().equals(spec.sha256()))) {
-      engine.evict(spec.sha256());
+      compiler.evict(spec.sha256());
     }
   }
 

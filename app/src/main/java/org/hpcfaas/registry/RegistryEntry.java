@@ -1,6 +1,7 @@
 package org.hpcfaas.registry;
 
-import org.hpcfaas.cluster.CborSerializable;
+import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.FunctionSpec;
 
 /**
  * A function name's latest state, as replicated between nodes: a deployed version ({@code spec} set) or

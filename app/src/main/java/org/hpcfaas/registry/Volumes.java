@@ -1,5 +1,6 @@
 package org.hpcfaas.registry;
 
+import org.hpcfaas.core.Mount;
 import com.typesafe.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 public final class Volumes {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
   private static final int MAX_MOUNTS = 16;
-  private static final String SCRATCH = org.hpcfaas.wasm.Preopen.SCRATCH;
+  private static final String SCRATCH = Mount.SCRATCH;
 
   private final Map<String, Volume> volumes;
 

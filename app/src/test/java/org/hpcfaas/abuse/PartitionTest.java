@@ -1,7 +1,7 @@
 package org.hpcfaas.abuse;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.remote.RARP;
 import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.Await;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,21 +70,11 @@ class PartitionTest {
       .build();
 
   private static void await(Duration limit, String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + limit);
-      }
-      Thread.sleep(100);
-    }
+    Await.until(limit, what, condition);
   }
 
   private static boolean quietly(Callable<Boolean> condition) {
-    try {
-      return condition.call();
-    } catch (Exception e) {
-      return false;
-    }
+    return Await.quietly(condition);
   }
 
   /** Drops everything between {@code a} and {@code b}, both ways, at both ends. */
@@ -132,18 +123,13 @@ class PartitionTest {
 
   @Test
   void theSplitBrainResolverDownsAPartitionedNodeCallsGoOnAndNoFunctionIsLost() throws Exception {
-    var n1 = TestNode.start(data.resolve("n1"), CONFIG);
-    var nodes = new ArrayList<>(List.of(n1));
+    var nodes = TestNode.startCluster(data, 3, CONFIG);
+    var n1 = nodes.get(0);
     var pool = Executors.newFixedThreadPool(4);
     var stop = new AtomicBoolean();
     try {
-      var seed = "pekko.cluster.seed-nodes = [\"pekko://hpcfaas@" + n1.clusterAddress() + "\"]\n";
-      nodes.add(TestNode.start(data.resolve("n2"), CONFIG + seed));
-      nodes.add(TestNode.start(data.resolve("n3"), CONFIG + seed));
       var n2 = nodes.get(1);
       var n3 = nodes.get(2);
-      await(Duration.ofSeconds(40), "three members, each reaching three workers", () -> nodes.stream()
-          .allMatch(n -> quietly(() -> json(n.get("/health")).get("workersReachable").asInt() == 3)));
 
       var deployed = new TreeSet<String>();
       for (var f : FUNCTIONS.entrySet()) {

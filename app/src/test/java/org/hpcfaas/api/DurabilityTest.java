@@ -1,13 +1,13 @@
 package org.hpcfaas.api;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

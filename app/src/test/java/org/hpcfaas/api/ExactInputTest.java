@@ -1,7 +1,7 @@
 package org.hpcfaas.api;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -18,9 +18,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.hpcfaas.ChoppyInputStream;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.ChoppyInputStream;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,7 +1,7 @@
 package org.hpcfaas.api;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,8 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

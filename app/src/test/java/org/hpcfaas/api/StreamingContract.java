@@ -1,7 +1,7 @@
 package org.hpcfaas.api;
 
-import static org.hpcfaas.TestNode.json;
-import static org.hpcfaas.TestNode.text;
+import static org.hpcfaas.testing.TestNode.json;
+import static org.hpcfaas.testing.TestNode.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,14 +28,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.hpcfaas.TestModules;
-import org.hpcfaas.TestNode;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Streaming, WebSocket and async invocations against one real node; run once per mode by its
- * subclasses (in http mode the gateway reaches its own worker over HTTP).
+ * subclasses (on one node a call takes the local path in either mode: the gateway hands it to its own
+ * worker directly).
  */
 abstract class StreamingContract {
   static TestNode node;

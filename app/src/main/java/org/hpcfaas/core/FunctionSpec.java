@@ -1,0 +1,26 @@
+package org.hpcfaas.core;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One deployed version of a function: what the registry stores and every node runs. The name is
+ * qualified by its namespace ({@code ns:name}; functions of the default namespace have none). An
+ * idempotent function may be run twice for one call (a retry after its worker was lost). The owner is
+ * the tenant that deployed it, whose module quota it counts against. The last three fields are its
+ * {@link GuestSetup}; entries stored before they existed read as the defaults.
+ */
+public record FunctionSpec(
+    String name, long version, String sha256, long size, ModuleKind kind, Limits limits, boolean idempotent,
+    String owner, Instant created, List<String> defaultArgs, Boolean runtimeEnv, List<Mount> mounts)
+    implements CborSerializable {
+  public FunctionSpec {
+    defaultArgs = defaultArgs == null ? List.of() : List.copyOf(defaultArgs);
+    runtimeEnv = runtimeEnv == null || runtimeEnv;
+    mounts = mounts == null ? List.of() : List.copyOf(mounts);
+  }
+
+  public GuestSetup guest() {
+    return new GuestSetup(defaultArgs, runtimeEnv, mounts);
+  }
+}

@@ -1,0 +1,67 @@
+package org.hpcfaas.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/** A guest's private /tmp: a fresh host directory with a byte quota, removed when the call is over. */
+final class ScratchSpace implements AutoCloseable {
+  private final Path dir;
+  private final long maxBytes;
+  private final AtomicLong used = new AtomicLong();
+
+  ScratchSpace(Path root, long maxBytes) {
+    this.maxBytes = maxBytes;
+    try {
+      Files.createDirectories(root);
+      this.dir = Files.createTempDirectory(root, "call-").toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a scratch directory under " + root, e);
+    }
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Takes {@code bytes} more of the quota, or fails the write as a full disk would. */
+  void grow(long bytes) throws IOException {
+    if (used.addAndGet(bytes) > maxBytes) {
+      used.addAndGet(-bytes);
+      throw new IOException("No space left on device (the scratch directory /tmp holds at most " + maxBytes + " bytes)");
+    }
+  }
+
+  void shrink(long bytes) {
+    used.addAndGet(-Math.min(bytes, used.get()));
+  }
+
+  /** Empties the directory for the next call of a warm instance. */
+  void clear() {
+    deleteTree(false);
+    used.set(0);
+  }
+
+  @Override
+  public void close() {
+    deleteTree(true);
+  }
+
+  private void deleteTree(boolean includingRoot) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).filter(p -> includingRoot || !p.equals(dir)).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // a file the guest left open on a warm instance goes with the instance
+        }
+      });
+    } catch (IOException | UncheckedIOException ignored) {
+      // already gone
+    }
+  }
+}

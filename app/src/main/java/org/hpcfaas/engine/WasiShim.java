@@ -1,0 +1,70 @@
+package org.hpcfaas.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.ByteSequence;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * The WASI calls GraalWasm's builtin module gets wrong, supplied by a small WebAssembly module of our
+ * own (resources/wasi/shim.wat) that is instantiated before each guest: {@code fd_read} with several
+ * iovecs (the builtin leaves holes in the data after a short read) and the {@code sock_*} calls (the
+ * builtin answers ENOSYS instead of EBADF or ENOTSOCK); and {@link PollOneoff}, which the builtin lacks. The shim owns the guest's linear memory, which
+ * the guest imports (see {@link WasmBinary#wiredToShim}), so that its WASI calls write where the guest reads.
+ */
+final class WasiShim {
+  private static final byte[] TEMPLATE = load();
+  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+
+  private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
+
+  /** The shim for a guest whose memory has these limits; one Source per limits, so its code is compiled once. */
+  Source source(WasmBinary.MemoryLimits memory) {
+    return sources.computeIfAbsent(memory, limits -> {
+      try {
+        var bytes = WasmBinary.parse(TEMPLATE).withMemory(limits);
+        return Source.newBuilder("wasm", ByteSequence.create(bytes), "hpcfaas-wasi-shim.wasm").cached(true).buildLiteral();
+      } catch (InvalidModuleException e) {
+        throw new IllegalStateException("the WASI shim resource is broken", e);
+      }
+    });
+  }
+
+  /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
+  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin) {
+    if (module.shim() == null) {
+      return ctx.eval(module.source()).newInstance().getMember("exports");
+    }
+    ProxyExecutable readable = args -> args[0].asInt() != 0 || stdin.readyNow() ? 1 : 0;
+    var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable))));
+    var shim = ctx.eval(module.shim()).newInstance(host).getMember("exports");
+    var memory = shim.getMember("memory");
+    var poll = new PollOneoff(stdin);
+    poll.memory(memory);
+    var supplied = new java.util.HashMap<String, Object>();
+    supplied.put("memory", memory);
+    supplied.put("poll_oneoff", poll);
+    for (var name : EXPORTS) {
+      supplied.put(name, shim.getMember(name));
+    }
+    var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied)));
+    return ctx.eval(module.source()).newInstance(imports).getMember("exports");
+  }
+
+  private static byte[] load() {
+    try (var in = WasiShim.class.getResourceAsStream("/wasi/shim.wasm")) {
+      if (in == null) {
+        throw new IllegalStateException("wasi/shim.wasm is missing from the class path");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package org.hpcfaas.engine;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The dedicated, bounded pool of threads that run WebAssembly; nothing else runs guest code. Waiting
+ * work is queued per function and a free thread takes the next call round-robin across functions, so
+ * a function with many long calls waiting (a tenant's runaway loops) does not hold back the others:
+ * they wait at most for a thread to come free, not for the whole backlog ahead of them.
+ */
+public final class WasmExecutor implements AutoCloseable {
+  private final int threads;
+  private final AtomicInteger busy = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition workWaiting = lock.newCondition();
+  /** Functions with waiting work, in round-robin order: a function served moves to the back. */
+  private final LinkedHashMap<String, ArrayDeque<Task>> waiting = new LinkedHashMap<>();
+  private volatile boolean closed;
+
+  public WasmExecutor(int threads) {
+    this.threads = threads;
+    for (int i = 1; i <= threads; i++) {
+      var t = new Thread(this::work, "hpcfaas-wasm-" + i);
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** Waiting work: run it on a WASM thread, or refuse it when the pool shuts down. */
+  private record Task(Runnable run, Runnable refuse) {}
+
+  public int threads() {
+    return threads;
+  }
+
+  /** Threads running guest code right now. */
+  public int busy() {
+    return busy.get();
+  }
+
+  /** Runs {@code work} on a WASM thread, in turn with the other work of the same {@code function}. */
+  public <T> CompletionStage<T> submit(String function, Supplier<T> work) {
+    var result = new CompletableFuture<T>();
+    var task = new Task(() -> {
+      try {
+        result.complete(work.get());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, () -> result.completeExceptionally(new IllegalStateException("the WASM pool is shut down")));
+    lock.lock();
+    try {
+      if (closed) {
+        result.completeExceptionally(new IllegalStateException("the WASM pool is shut down"));
+        return result;
+      }
+      waiting.computeIfAbsent(function, f -> new ArrayDeque<>()).addLast(task);
+      workWaiting.signal();
+    } finally {
+      lock.unlock();
+    }
+    return result;
+  }
+
+  private void work() {
+    while (true) {
+      Task task;
+      lock.lock();
+      try {
+        while (waiting.isEmpty() && !closed) {
+          workWaiting.awaitUninterruptibly();
+        }
+        if (closed) {
+          return;
+        }
+        var next = waiting.entrySet().iterator().next();
+        task = next.getValue().pollFirst();
+        waiting.remove(next.getKey());
+        if (!next.getValue().isEmpty()) {
+          waiting.put(next.getKey(), next.getValue());
+        }
+      } finally {
+        lock.unlock();
+      }
+      busy.incrementAndGet();
+      try {
+        task.run().run();
+      } finally {
+        busy.decrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      waiting.values().forEach(q -> q.forEach(t -> t.refuse().run()));
+      waiting.clear();
+      workWaiting.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.hpcfaas.engine;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.graalvm.polyglot.Context;
+
+/**
+ * Stops guests at their time limit by cancelling their Context; a stopped instance is never reused.
+ * The limit bounds the time a guest runs, not the time it waits for its caller: while it is blocked
+ * reading a streamed stdin or writing to a slow reader the clock is paused (a stalled stream fails on
+ * its own, see {@code hpcfaas.invoke.input-stall}).
+ */
+final class Watchdog implements AutoCloseable {
+  private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+    var t = new Thread(r, "hpcfaas-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
+
+  Watchdog() {
+    // A finished call's check is dropped at once, not kept (with its Context) until its deadline.
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** One watched call: fires once it has run for {@code timeoutMs}, unless done first. */
+  final class Watch {
+    private final Context context;
+    private final long budgetNanos;
+    private long usedNanos;
+    private long runningSince;
+    private ScheduledFuture<?> check;
+    private boolean done;
+    private volatile boolean timedOut;
+    private volatile boolean killed;
+
+    private Watch(Context context, long timeoutMs) {
+      this.context = context;
+      this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+      this.runningSince = System.nanoTime();
+      schedule(budgetNanos);
+    }
+
+    private synchronized void schedule(long delayNanos) {
+      if (!done) {
+        check = timer.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private void check() {
+      long left;
+      synchronized (this) {
+        if (done) {
+          return;
+        }
+        left = budgetNanos - used();
+        if (left <= 0) {
+          timedOut = true;
+        }
+      }
+      if (left <= 0) {
+        kill();
+      } else {
+        schedule(left);
+      }
+    }
+
+    private long used() {
+      return usedNanos + (runningSince >= 0 ? System.nanoTime() - runningSince : 0);
+    }
+
+    /** The guest blocks on its caller's stream: stop the clock. */
+    synchronized void pause() {
+      if (runningSince >= 0) {
+        usedNanos += System.nanoTime() - runningSince;
+        runningSince = -1;
+      }
+    }
+
+    synchronized void resume() {
+      if (runningSince < 0) {
+        runningSince = System.nanoTime();
+      }
+    }
+
+    boolean timedOut() {
+      return timedOut;
+    }
+
+    /** Cancels the running guest now; close(true) blocks until it has left, so not on the caller's thread. */
+    void kill() {
+      if (killed) {
+        return;
+      }
+      killed = true;
+      Thread.ofPlatform().daemon().name("hpcfaas-cancel").start(() -> {
+        try {
+          context.close(true);
+        } catch (RuntimeException ignored) {
+          // The context may already be closed or exiting; either way it is stopped.
+        }
+      });
+    }
+
+    synchronized void done() {
+      done = true;
+      if (check != null) {
+        check.cancel(false);
+      }
+    }
+  }
+
+  Watch watch(Context context, long timeoutMs) {
+    return new Watch(context, timeoutMs);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,180 @@
+package org.hpcfaas.registry;
+
+import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.Payload;
+
+/**
+ * Replicates the registry to every node. Entries (versions and deletions) spread through a Distributed
+ * Data LWW map ordered by version, so a node that was away catches up by gossip; each node stores what
+ * it learns durably, fetching module bytes it lacks from a peer. Deploys also push entry and module to
+ * every peer directly, which is how a deploy learns it is durable on a majority (see
+ * {@link RegistryReplication}).
+ */
+public final class RegistryReplicator {
+  private static final Logger log = LoggerFactory.getLogger(RegistryReplicator.class);
+
+  public static final ServiceKey<Command> SERVICE = ServiceKey.create(Command.class, "hpcfaas-registry");
+  static final Key<LWWMap<String, RegistryEntry>> KEY = LWWMapKey.create("hpcfaas-functions");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Store this entry (and its module, when given) durably, then acknowledge. */
+  public record Replicate(RegistryEntry entry, Payload module, ActorRef<Ack> replyTo) implements Command {}
+
+  public record Ack(String node, boolean stored, String error) implements CborSerializable {}
+
+  /** Send the module with this hash, if this node has it. */
+  public record FetchModule(String sha256, ActorRef<ModuleReply> replyTo) implements Command {}
+
+  public record ModuleReply(Payload module) implements CborSerializable {}
+
+  record Publish(RegistryEntry entry) implements Command {}
+
+  private record PeersChanged(Receptionist.Listing listing) implements Command {}
+
+  private record MapChanged(Replicator.SubscribeResponse<LWWMap<String, RegistryEntry>> response) implements Command {}
+
+  private record Updated(Replicator.UpdateResponse<LWWMap<String, RegistryEntry>> response) implements Command {}
+
+  static Behavior<Command> create(FunctionRegistry registry, RegistryReplication replication, Materializer materializer,
+      Executor io, String node) {
+    return Behaviors.setup(ctx -> DistributedData.withReplicatorMessageAdapter(
+        (ReplicatorMessageAdapter<Command, LWWMap<String, RegistryEntry>> replicator) ->
+            new RegistryReplicator(ctx, replicator, registry, replication, materializer, io, node).start()));
+  }
+
+  private final ActorContext<Command> ctx;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, RegistryEntry>> replicator;
+  private final FunctionRegistry registry;
+  private final RegistryReplication replication;
+  private final Materializer materializer;
+  private final Executor io;
+  private final String node;
+  private final SelfUniqueAddress self;
+
+  private RegistryReplicator(ActorContext<Command> ctx,
+      ReplicatorMessageAdapter<Command, LWWMap<String, RegistryEntry>> replicator, FunctionRegistry registry,
+      RegistryReplication replication, Materializer materializer, Executor io, String node) {
+    this.ctx = ctx;
+    this.replicator = replicator;
+    this.registry = registry;
+    this.replication = replication;
+    this.materializer = materializer;
+    this.io = io;
+    this.node = node;
+    this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+  }
+
+  private Behavior<Command> start() {
+    var receptionist = ctx.getSystem().receptionist();
+    receptionist.tell(Receptionist.register(SERVICE, ctx.getSelf()));
+    receptionist.tell(Receptionist.subscribe(SERVICE, ctx.messageAdapter(Receptionist.Listing.class, PeersChanged::new)));
+    replicator.subscribe(KEY, MapChanged::new);
+    registry.entries().forEach(this::publish);
+    return Behaviors.receive(Command.class)
+        .onMessage(Replicate.class, this::onReplicate)
+        .onMessage(FetchModule.class, this::onFetch)
+        .onMessage(Publish.class, p -> {
+          publish(p.entry());
+          return Behaviors.same();
+        })
+        .onMessage(PeersChanged.class, p -> {
+          replication.peers(p.listing().getServiceInstances(SERVICE));
+          return Behaviors.same();
+        })
+        .onMessage(MapChanged.class, this::onMapChanged)
+        .onMessage(Updated.class, u -> Behaviors.same())
+        .build();
+  }
+
+  private void publish(RegistryEntry entry) {
+    replicator.askUpdate(
+        replyTo -> new Replicator.Update<>(KEY, LWWMap.empty(), Replicator.writeLocal(), replyTo,
+            map -> map.put(self, entry.name(), entry, (current, value) -> value.version())),
+        Updated::new);
+  }
+
+  private Behavior<Command> onReplicate(Replicate r) {
+    var entry = r.entry();
+    CompletableFuture<byte[]> module = r.module() == null || entry.deleted() || registry.hasModule(entry.spec().sha256())
+        ? CompletableFuture.completedFuture(null)
+        : r.module().source().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+            .thenApply(ByteString::toArray).toCompletableFuture();
+    module.thenAcceptAsync(bytes -> store(entry, bytes), io).whenComplete((ok, error) -> r.replyTo().tell(
+        error == null ? new Ack(node, true, "") : new Ack(node, false, String.valueOf(error.getMessage()))));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onFetch(FetchModule f) {
+    CompletableFuture.supplyAsync(() -> {
+      try {
+        return registry.localModule(f.sha256()).orElse(null);
+      } catch (java.io.IOException e) {
+        log.warn("Cannot read module {} for a peer: {}", f.sha256(), e.getMessage());
+        return null;
+      }
+    }, io).thenAccept(bytes -> f.replyTo().tell(new ModuleReply(bytes == null ? null : Payload.of(bytes, materializer))));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onMapChanged(MapChanged m) {
+    if (m.response() instanceof Replicator.Changed<LWWMap<String, RegistryEntry>> changed) {
+      var seen = new HashSet<RegistryEntry>(registry.entries());
+      for (var entry : changed.get(KEY).getEntries().values()) {
+        if (!seen.contains(entry)) {
+          CompletableFuture.runAsync(() -> learn(entry), io);
+        }
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /** Takes an entry learnt by gossip, fetching its module from a peer first when this node lacks it. */
+  private void learn(RegistryEntry entry) {
+    try {
+      byte[] bytes = null;
+      if (!entry.deleted() && !registry.hasModule(entry.spec().sha256())) {
+        bytes = replication.fetch(entry.spec().sha256()).orElse(null);
+        if (bytes == null) {
+          log.warn("Cannot replicate {} v{}: no reachable node has module {}", entry.name(), entry.version(),
+              entry.spec().sha256());
+          return;
+        }
+      }
+      store(entry, bytes);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.warn("Cannot replicate {} v{}: {}", entry.name(), entry.version(), e.getMessage());
+    }
+  }
+
+  private void store(RegistryEntry entry, byte[] module) {
+    try {
+      if (module != null) {
+        registry.storeModule(entry.spec().sha256(), module);
+      }
+      registry.apply(entry);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

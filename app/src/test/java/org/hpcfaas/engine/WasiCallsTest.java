@@ -1,0 +1,70 @@
+package org.hpcfaas.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.hpcfaas.testing.TestModules;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.hpcfaas.core.Outcome;
+
+/** The WASI calls the runtime supplies itself: poll_oneoff (clocks and stdin) and sock_* on non-sockets. */
+class WasiCallsTest {
+  private static final long TIMEOUT_MS = 30_000;
+  @TempDir
+  static Path scratch;
+  private static WasmEngine engine;
+
+  @BeforeAll
+  static void start() {
+    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
+  }
+
+  @AfterAll
+  static void stop() {
+    engine.close();
+  }
+
+  private static String run(InputStream stdin, String... args) throws Exception {
+    var module = TestModules.testFunction("wasicalls");
+    var compiled = engine.compile(WasmEngineTest.sha(module), module, 64, TIMEOUT_MS);
+    var argv = new ArrayList<>(List.of("wasicalls"));
+    argv.addAll(List.of(args));
+    var out = new ByteArrayOutputStream();
+    var outcome = engine.runCommand(compiled, new Invocation("id", "wasicalls", argv, Map.of(), List.of(), stdin, out, -1),
+        TIMEOUT_MS);
+    assertInstanceOf(Outcome.Succeeded.class, outcome, outcome::toString);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void nanosleepSleepsAsLongAsAsked() throws Exception {
+    assertEquals("slept enough\nslept enough\n", run(InputStream.nullInputStream(), "sleep", "150", "sleep", "1"));
+  }
+
+  @Test
+  void socketCallsOnOtherDescriptorsSayWhy() throws Exception {
+    assertEquals("errno 57\nerrno 57\nerrno 8\n", run(InputStream.nullInputStream(), "shutdown", "1", "shutdown", "0",
+        "shutdown", "99"), "ENOTSOCK for stdio, EBADF for a descriptor that is not open");
+  }
+
+  @Test
+  void pollOnStdinAndAClockReportsWhicheverIsReadyFirst() throws Exception {
+    assertEquals("stdin 5\n", run(new ByteArrayInputStream("hello".getBytes(StandardCharsets.US_ASCII)), "poll"));
+    try (var silent = new PipedInputStream(); var writer = new PipedOutputStream(silent)) {
+      assertEquals("clock\n", run(silent, "poll"), "nothing arrives on stdin within the clock's 200 ms");
+    }
+  }
+}
