@@ -89,6 +89,7 @@ public final class Node implements AutoCloseable {
     roles.add(Worker.MODE_ROLE_PREFIX + settings.mode());
     roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
     settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
+    roles.add(Worker.SLOTS_ROLE_PREFIX + settings.wasmThreads());
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
 
     var system = ActorSystem.create(Guardian.create(settings.faultInjection()), "hpcfaas", config);
@@ -123,7 +124,7 @@ public final class Node implements AutoCloseable {
       var invocationLog = new InvocationLog(settings.recentInvocations());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
           settings.inputStall(), stats, metrics, invocationLog, settings.volumes());
-      var placement = new WorkerPlacement(settings.callsPerNode());
+      var placement = new WorkerPlacement();
       var tokens = new TokenStore(settings.dataDir(), json);
       var async = new AsyncInvocations(system, materializer, settings.async());
 

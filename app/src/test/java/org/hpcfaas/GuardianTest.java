@@ -50,7 +50,7 @@ class GuardianTest {
   @ValueSource(strings = {"cluster", "http"})
   void everySupervisedActorThatThrowsIsRestartedAndTheNodeStillRoutesReplicatesAndAnswers(String mode) throws Exception {
     var nodes = new ArrayList<>(TestNode.startCluster(data, 2, "hpcfaas.mode = " + mode
-        + "\nhpcfaas.auth.enabled = on\nhpcfaas.testing.fault-injection = on\nhpcfaas.cluster.calls-per-node = 1\n"));
+        + "\nhpcfaas.auth.enabled = on\nhpcfaas.testing.fault-injection = on\nhpcfaas.wasm.threads = 1\n"));
     var pool = Executors.newFixedThreadPool(8);
     try {
       var n1 = nodes.get(0);

@@ -99,9 +99,8 @@ class ProcessClusterIT {
           "--mode", mode);
       var env = builder.environment();
       env.put("JAVA_HOME", System.getProperty("java.home"));
-      // calls-per-node = 1: a function spreads over every worker as soon as two of its calls overlap, so
-      // that 8 clients keep all three nodes busy (the default, 4, would leave one node idle at this load).
-      env.put("JAVA_OPTS", ("-Xmx400m -Dhpcfaas.cluster.calls-per-node=1 "
+      // One WASM slot per node: a function spreads over every worker as soon as two of its calls overlap.
+      env.put("JAVA_OPTS", ("-Xmx400m -Dhpcfaas.wasm.threads=1 "
           + System.getProperty("hpcfaas.it.java-opts", "")).strip());
       // The jar Maven just packaged: never rebuild from the node's launcher.
       env.put("HPCFAAS_NO_BUILD", "1");

@@ -99,6 +99,8 @@ public final class NodeRoutes extends AllDirectives {
         member.put("status", cluster.state().getUnreachable().contains(m) ? "Unreachable" : m.status().toString());
         member.put("mode", role(m, Worker.MODE_ROLE_PREFIX));
         member.put("http", "http://" + role(m, Worker.HTTP_ROLE_PREFIX));
+        member.put("slots", m.getRoles().stream().filter(r -> r.startsWith(Worker.SLOTS_ROLE_PREFIX))
+            .map(r -> Integer.valueOf(r.substring(Worker.SLOTS_ROLE_PREFIX.length()))).findFirst().orElse(null));
         member.put("volumes", m.getRoles().stream().filter(r -> r.startsWith(Worker.VOLUME_ROLE_PREFIX))
             .map(r -> r.substring(Worker.VOLUME_ROLE_PREFIX.length())).sorted().toList());
         member.put("self", m.equals(cluster.selfMember()));

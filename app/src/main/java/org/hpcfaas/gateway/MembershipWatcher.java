@@ -86,7 +86,7 @@ public final class MembershipWatcher {
           }
           if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
               && !state.getUnreachable().contains(m) && !gone.contains(m.address())) {
-            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX), volumes(m)));
+            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX), slots(m), volumes(m)));
           }
         }
         Set<Address> lost = switch (event) {
@@ -116,6 +116,14 @@ public final class MembershipWatcher {
     } else {
       log.error("Refusing member {}: it runs mode {}, this cluster runs mode {}. It gets no work.",
           m.address(), memberMode, mode);
+    }
+  }
+
+  private static int slots(org.apache.pekko.cluster.Member m) {
+    try {
+      return Integer.parseInt(role(m, Worker.SLOTS_ROLE_PREFIX));
+    } catch (NumberFormatException e) {
+      return 1;
     }
   }
 

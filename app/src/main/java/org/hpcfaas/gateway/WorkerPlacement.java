@@ -12,32 +12,27 @@ import org.hpcfaas.core.Worker;
 import org.hpcfaas.core.WorkerUnavailable;
 
 /**
- * Chooses the worker node for each call, on this gateway. A function's calls go to the first k workers
- * in a rendezvous-hash order of its name (so a quiet function stays on one node, with warm instances
- * and one compiled copy), with k = its calls in flight / {@code perNodeTarget}, rounded up: as load
- * grows the function spreads over every worker, and shrinks back as it falls. Among those k the node
- * with the fewest calls in flight from this gateway wins. Calls are tracked per node so that those on
- * a node that is lost fail at once instead of waiting for their time limit.
+ * Chooses the worker node for each call, on this gateway, by capacity. A function's calls go to the
+ * workers in a rendezvous-hash order of its name: the first one while it has a free WASM slot (so a
+ * quiet function stays on one node, with warm instances and one compiled copy), then as many more as
+ * it takes to find a free slot, so a hot function spreads over every worker's cores and shrinks back
+ * as its load falls. Among those the one with the most free slots wins; when every slot is taken, the
+ * least loaded queues the call. Slots are what each worker advertises, taken by this gateway's calls in
+ * flight there. Calls are tracked per node so that those on a node that is lost fail at once instead
+ * of waiting for their time limit.
  */
 public final class WorkerPlacement {
-  private final int perNodeTarget;
   private volatile List<Worker> workers = List.of();
   private final Map<Address, AtomicInteger> nodeLoad = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> functionLoad = new ConcurrentHashMap<>();
   private final Map<Address, Set<CompletableFuture<?>>> running = new ConcurrentHashMap<>();
 
-  public WorkerPlacement(int perNodeTarget) {
-    this.perNodeTarget = Math.max(1, perNodeTarget);
-  }
 
   /** A call in flight on one node; {@link #end()} it exactly once. */
   public final class Ticket {
-    private final String function;
     private final Worker worker;
     private final CompletableFuture<?> call;
 
-    private Ticket(String function, Worker worker, CompletableFuture<?> call) {
-      this.function = function;
+    private Ticket(Worker worker, CompletableFuture<?> call) {
       this.worker = worker;
       this.call = call;
     }
@@ -48,7 +43,6 @@ public final class WorkerPlacement {
 
     public void end() {
       nodeLoad.computeIfAbsent(worker.address(), a -> new AtomicInteger()).decrementAndGet();
-      functionLoad.computeIfAbsent(function, f -> new AtomicInteger()).decrementAndGet();
       var calls = running.get(worker.address());
       if (calls != null) {
         calls.remove(call);
@@ -75,19 +69,26 @@ public final class WorkerPlacement {
       throw new WorkerUnavailable("no reachable worker has every volume " + function + " mounts " + new java.util.TreeSet<>(volumes)
           + " (GET /v1/cluster shows which volumes each worker has)", true);
     }
-    var fnLoad = functionLoad.computeIfAbsent(function, f -> new AtomicInteger());
-    int k = Math.min(live.size(), Math.max(1, (fnLoad.get() + perNodeTarget) / perNodeTarget));
-    var candidates = live.stream()
+    var ordered = live.stream()
         .sorted(Comparator.comparingLong((Worker w) -> rendezvous(function, w.address())).reversed())
-        .limit(k)
         .toList();
-    var chosen = candidates.stream()
-        .min(Comparator.comparingInt(w -> nodeLoad.computeIfAbsent(w.address(), a -> new AtomicInteger()).get()))
-        .orElseThrow();
-    fnLoad.incrementAndGet();
+    Worker chosen = null;
+    for (var w : ordered) {
+      if (chosen == null || free(w) > free(chosen)) {
+        chosen = w;
+      }
+      if (free(chosen) > 0) {
+        break;
+      }
+    }
     nodeLoad.computeIfAbsent(chosen.address(), a -> new AtomicInteger()).incrementAndGet();
     running.computeIfAbsent(chosen.address(), a -> ConcurrentHashMap.newKeySet()).add(call);
-    return new Ticket(function, chosen, call);
+    return new Ticket(chosen, call);
+  }
+
+  /** The worker's slots not taken by this gateway's calls (negative: calls queue there). */
+  private int free(Worker w) {
+    return w.slots() - nodeLoad.computeIfAbsent(w.address(), a -> new AtomicInteger()).get();
   }
 
   /** Calls in flight from this gateway on each node. */

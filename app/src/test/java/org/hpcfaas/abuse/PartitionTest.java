@@ -49,7 +49,7 @@ class PartitionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONFIG = """
       pekko.remote.artery.advanced.test-mode = on
-      hpcfaas.cluster.calls-per-node = 1
+      hpcfaas.wasm.threads = 1
       """;
   private static final Map<String, String[]> FUNCTIONS = new LinkedHashMap<>();
 

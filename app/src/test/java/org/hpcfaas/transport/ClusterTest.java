@@ -32,7 +32,7 @@ class ClusterTest {
 
   private List<TestNode> startCluster(String mode, String extra) throws Exception {
     return new ArrayList<>(TestNode.startCluster(data, 3,
-        "hpcfaas.mode = " + mode + "\nhpcfaas.cluster.calls-per-node = 2\n" + extra));
+        "hpcfaas.mode = " + mode + "\nhpcfaas.wasm.threads = 2\n" + extra));
   }
 
   private static void await(Duration limit, Callable<Boolean> condition) throws Exception {
