@@ -33,6 +33,7 @@ import org.hpcfaas.baseline.HttpInvoker;
 import org.hpcfaas.baseline.InternalKey;
 import org.hpcfaas.baseline.WorkerRoutes;
 import org.hpcfaas.cluster.AsyncInvocations;
+import org.hpcfaas.cluster.BulkBudget;
 import org.hpcfaas.cluster.ClusterInvoker;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.cluster.FunctionRunner;
@@ -122,8 +123,10 @@ public final class Node implements AutoCloseable {
       var metrics = new NodeMetrics(system, engine, executor);
       var invocationLog = new InvocationLog(settings.recentInvocations());
       system.systemActorOf(invocationLog.service(), "invocation-log", Props.empty());
+      var bulkBudget = new BulkBudget(settings.bulkBudgetBytes());
+      log.info("Memory for bulk bodies and outputs: {} MiB", settings.bulkBudgetBytes() >> 20);
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), stats, metrics, invocationLog);
+          settings.inputStall(), stats, metrics, invocationLog, bulkBudget);
       FunctionActor.initSharding(system, runner, settings.queue());
       var sharding = ClusterSharding.get(system);
 
@@ -143,7 +146,7 @@ public final class Node implements AutoCloseable {
       }
       log.info("Authentication {}", settings.authEnabled() ? "on: every /v1 request needs a bearer token"
           : "off: every caller may do everything (the API listens on " + settings.httpHost() + " only)");
-      var quotas = new TenantQuotas();
+      var quotas = new TenantQuotas(bulkBudget);
       var functions = new FunctionRoutes(quotas, registry, replication, invoker, responses, materializer,
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis());
       var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),

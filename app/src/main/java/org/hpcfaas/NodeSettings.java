@@ -21,6 +21,7 @@ public record NodeSettings(
     RegistrySettings registry,
     long maxInputBytes,
     long maxOutputBytes,
+    long bulkBudgetBytes,
     long streamThreshold,
     Duration inputStall,
     FunctionActor.QueueSettings queue,
@@ -45,6 +46,11 @@ public record NodeSettings(
       }
       default -> throw new IllegalArgumentException("hpcfaas.auth.enabled must be on, off or auto, got " + setting);
     };
+  }
+
+  /** 0: a quarter of the maximum heap. */
+  private static long bulkBudget(long configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
   }
 
   public static NodeSettings from(Config root) {
@@ -80,6 +86,7 @@ public record NodeSettings(
             limits.getBytes("max-module-size")),
         limits.getBytes("max-input-size"),
         limits.getBytes("max-output-size"),
+        bulkBudget(limits.getBytes("bulk-memory-budget")),
         c.getBytes("invoke.stream-threshold"),
         c.getDuration("invoke.input-stall"),
         new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),

@@ -1,7 +1,6 @@
 package org.hpcfaas.cluster;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -36,10 +35,12 @@ public final class FunctionRunner {
   private final NodeStats stats;
   private final NodeMetrics metrics;
   private final InvocationLog invocations;
+  private final BulkBudget budget;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
       String node, long maxOutputBytes, Duration inputStall, NodeStats stats, NodeMetrics metrics,
-      InvocationLog invocations) {
+      InvocationLog invocations, BulkBudget budget) {
+    this.budget = budget;
     this.stats = stats;
     this.metrics = metrics;
     this.invocations = invocations;
@@ -92,7 +93,7 @@ public final class FunctionRunner {
     return executor.submit(spec.name(), () -> {
       var started = java.time.Instant.now();
       long start = System.nanoTime();
-      var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();
+      var bulk = request.streamOutput() ? null : new BulkOutput(budget);
       var streamed = request.streamOutput()
           ? new StreamedStdout(materializer, ref -> replyTo.tell(new WorkerReply.Streaming(node, ref, queuedMs)))
           : null;
@@ -113,6 +114,11 @@ public final class FunctionRunner {
         stats.completed.incrementAndGet();
         functionInFlight.decrementAndGet();
       }
+      if (bulk != null && bulk.refused()) {
+        outcome = new Outcome.Overloaded("this node has no memory to spare for " + spec.name()
+            + "'s bulk output (hpcfaas.limits.bulk-memory-budget); retry, or stream the output (?transfer=stream)",
+            outcome.stderr());
+      }
       long durationNanos = System.nanoTime() - start;
       long durationMs = durationNanos / 1_000_000;
       metrics.invocation(spec, outcome, durationNanos, queuedMs, in.count, out.count);
@@ -124,8 +130,19 @@ public final class FunctionRunner {
           log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
         }
       } else {
-        byte[] output = outcome.succeeded() && bulk != null ? bulk.toByteArray() : new byte[0];
-        replyTo.tell(new WorkerReply.Completed(node, outcome, Payload.of(output, materializer), output.length, durationMs, queuedMs));
+        Payload output;
+        long outputSize;
+        if (outcome.succeeded() && bulk != null) {
+          outputSize = bulk.size();
+          output = bulk.toPayload(materializer);
+        } else {
+          if (bulk != null) {
+            bulk.discard();
+          }
+          outputSize = 0;
+          output = new Payload.Inline(new byte[0]);
+        }
+        replyTo.tell(new WorkerReply.Completed(node, outcome, output, outputSize, durationMs, queuedMs));
       }
       return outcome;
     });
