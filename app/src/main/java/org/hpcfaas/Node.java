@@ -120,11 +120,11 @@ public final class Node implements AutoCloseable {
 
       var stats = new NodeStats(address, engine, executor);
       system.systemActorOf(stats.behavior(), "node-stats", Props.empty());
-      var metrics = new NodeMetrics(system, engine, executor);
-      var invocationLog = new InvocationLog(settings.recentInvocations());
-      system.systemActorOf(invocationLog.service(), "invocation-log", Props.empty());
       var bulkBudget = new BulkBudget(settings.bulkBudgetBytes());
       log.info("Memory for bulk bodies and outputs: {} MiB", settings.bulkBudgetBytes() >> 20);
+      var metrics = new NodeMetrics(system, engine, executor, bulkBudget);
+      var invocationLog = new InvocationLog(settings.recentInvocations());
+      system.systemActorOf(invocationLog.service(), "invocation-log", Props.empty());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
           settings.inputStall(), stats, metrics, invocationLog, bulkBudget);
       FunctionActor.initSharding(system, runner, settings.queue());
