@@ -35,6 +35,7 @@ import org.hpcfaas.baseline.WorkerRoutes;
 import org.hpcfaas.cluster.AsyncInvocations;
 import org.hpcfaas.cluster.BulkBudget;
 import org.hpcfaas.cluster.ClusterInvoker;
+import org.hpcfaas.cluster.ClusterSecret;
 import org.hpcfaas.cluster.FunctionActor;
 import org.hpcfaas.cluster.FunctionRunner;
 import org.hpcfaas.cluster.InvocationLog;
@@ -90,6 +91,10 @@ public final class Node implements AutoCloseable {
     roles.add(Worker.MODE_ROLE_PREFIX + settings.mode());
     roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
+    var secret = clusterSecret(settings);
+    if (settings.tls()) {
+      config = secret.tlsConfig().withFallback(config);
+    }
 
     var system = ActorSystem.<Void>create(Behaviors.empty(), "hpcfaas", config);
     try {
@@ -100,6 +105,13 @@ public final class Node implements AutoCloseable {
       var address = cluster.selfMember().address().toString();
       log.info("Node {} starting: mode {}, roles {}, data dir {}", address, settings.mode(),
           cluster.selfMember().getRoles(), settings.dataDir());
+      if (settings.tls()) {
+        log.info("Cluster port: TLS with mutual authentication; only holders of the cluster secret in {} join or are"
+            + " heard", secret.dir());
+      } else {
+        log.warn("Cluster port: plain TCP (hpcfaas.cluster.transport = tcp): anyone who reaches port {} can join this"
+            + " cluster; use it only on a fabric no one else reaches", cluster.selfMember().address().getPort().orElse(0));
+      }
 
       var engine = new WasmEngine(settings.engine());
       engine.logRuntime();
@@ -133,7 +145,7 @@ public final class Node implements AutoCloseable {
       var placement = new WorkerPlacement(settings.callsPerNode());
       var membership = system.systemActorOf(MembershipWatcher.create(placement, settings.mode()), "membership",
           Props.empty());
-      var internalKey = settings.mode().equals("http") ? new InternalKey(system) : null;
+      var internalKey = settings.mode().equals("http") ? new InternalKey(secret.derivedKey("internal key")) : null;
       Invoker invoker = settings.mode().equals("http")
           ? new HttpInvoker(system, placement, internalKey, json, materializer)
           : new ClusterInvoker(placement, sharding, materializer, settings.queue().maxWait());
@@ -176,6 +188,27 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /** The secret named by hpcfaas.cluster.secret-dir, else the one in the data dir, made there at the first start. */
+  private static ClusterSecret clusterSecret(NodeSettings settings) throws java.io.IOException {
+    ClusterSecret secret;
+    if (settings.secretDir() != null) {
+      secret = ClusterSecret.load(settings.secretDir());
+    } else {
+      var dir = settings.dataDir().resolve("cluster-secret");
+      boolean existed = java.nio.file.Files.exists(dir);
+      secret = ClusterSecret.loadOrCreate(dir);
+      if (!existed) {
+        log.warn("No cluster secret given (--secret DIR): created a new one in {}. Nodes that are to join this"
+            + " node's cluster must be started with a copy of it (--secret)", dir);
+      }
+    }
+    if (secret.readableByOthers()) {
+      log.warn("The cluster secret in {} is readable by other users: anyone who can read it can join the cluster"
+          + " (chmod -R go-rwx it, or create a new one)", secret.dir());
+    }
+    return secret;
   }
 
   /**

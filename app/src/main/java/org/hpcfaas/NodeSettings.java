@@ -28,6 +28,8 @@ public record NodeSettings(
     int callsPerNode,
     boolean sharedDataDir,
     Duration replicationTimeout,
+    boolean tls,
+    Path secretDir,
     AsyncInvocations.Settings async,
     int recentInvocations,
     boolean authEnabled) {
@@ -45,6 +47,14 @@ public record NodeSettings(
         }
       }
       default -> throw new IllegalArgumentException("hpcfaas.auth.enabled must be on, off or auto, got " + setting);
+    };
+  }
+
+  private static boolean tls(String transport) {
+    return switch (transport) {
+      case "tls" -> true;
+      case "tcp" -> false;
+      default -> throw new IllegalArgumentException("hpcfaas.cluster.transport must be tls or tcp, got " + transport);
     };
   }
 
@@ -93,6 +103,8 @@ public record NodeSettings(
         c.getInt("cluster.calls-per-node"),
         c.getBoolean("cluster.shared-data-dir"),
         c.getDuration("cluster.replication-timeout"),
+        tls(c.getString("cluster.transport")),
+        c.getString("cluster.secret-dir").isBlank() ? null : Path.of(c.getString("cluster.secret-dir")).toAbsolutePath(),
         new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
             (int) c.getBytes("async.inline-output-size").longValue()),
