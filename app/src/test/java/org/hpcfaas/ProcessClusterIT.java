@@ -94,6 +94,7 @@ class ProcessClusterIT {
           "--cluster-port", Integer.toString(clusterPort),
           "--data-dir", dataDir.toString(),
           "--seed", "127.0.0.1:" + seedPort,
+          "--secret", TestNode.sharedSecret().toString(),
           "--mode", mode);
       var env = builder.environment();
       env.put("JAVA_HOME", System.getProperty("java.home"));
