@@ -102,10 +102,14 @@ public final class FunctionRunner {
       var inv = new Invocation(request.id(), spec.name(), request.env(), in, out, bulk != null ? maxOutputBytes : -1);
       Outcome outcome;
       try {
+        // a spec from a peer (gateway) is checked as a client's deploy is
+        registry.checkSpec(spec);
         var module = module(spec);
         outcome = spec.kind() == ModuleKind.REACTOR
             ? pool.run(module, inv, spec.limits().timeoutMs())
             : engine.runCommand(module, inv, spec.limits().timeoutMs());
+      } catch (org.hpcfaas.registry.DeployRejected e) {
+        outcome = new Outcome.Broken("refused the spec of " + spec.name() + " from the gateway: " + e.getMessage(), "");
       } catch (IOException | InvalidModuleException e) {
         outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
       } finally {
