@@ -46,6 +46,8 @@ import org.hpcfaas.registry.FunctionSpec;
 public final class WebSocketRoutes extends AllDirectives {
   /** The close status for a message larger than the limit (RFC 6455, 7.4.1). */
   static final int TOO_BIG = 1009;
+  /** Replies up to this size (known from the worker) go as one frame; larger ones stream. */
+  private static final long STRICT_REPLY_BYTES = org.hpcfaas.cluster.Payload.INLINE_LIMIT;
 
   private final TenantQuotas quotas;
   private final FunctionRegistry registry;
@@ -151,7 +153,7 @@ public final class WebSocketRoutes extends AllDirectives {
         }
         var id = InvocationIds.next();
         return quotas.invoke(admission, invoker, spec, new Invoker.Call(id, input.toArray(), null, env, false))
-            .thenApply(result -> reply(spec, id, result, text));
+            .thenCompose(result -> reply(spec, id, result, text));
       }).whenComplete((m, e) -> admission.release())
           .exceptionally(e -> problem(Problems.ofFailure(e)));
     });
@@ -171,16 +173,25 @@ public final class WebSocketRoutes extends AllDirectives {
         : message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
   }
 
-  /** The reply streams from the worker as it arrives; the gateway never holds a whole output. */
-  private Message reply(FunctionSpec spec, String id, InvocationResult result, boolean text) {
+  /**
+   * The reply: one whole frame when the output is small and its size known, else streamed from the worker as
+   * it arrives (in several frames); the gateway never holds a large output.
+   */
+  private CompletionStage<Message> reply(FunctionSpec spec, String id, InvocationResult result, boolean text) {
     if (result instanceof InvocationResult.Completed c && !c.outcome().succeeded()) {
-      return problem(OutcomeProblems.of(spec.name(), c.outcome()).with("invocationId", id).with("node", c.node()));
+      return java.util.concurrent.CompletableFuture.completedStage(problem(
+          OutcomeProblems.of(spec.name(), c.outcome()).with("invocationId", id).with("node", c.node())));
+    }
+    if (result instanceof InvocationResult.Completed c && c.outputSize() >= 0 && c.outputSize() <= STRICT_REPLY_BYTES) {
+      return c.output().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+          .thenApply(bytes -> text ? TextMessage.create(bytes.utf8String()) : BinaryMessage.create(bytes));
     }
     Source<ByteString, NotUsed> output = switch (result) {
       case InvocationResult.Completed c -> c.output().mapMaterializedValue(m -> NotUsed.getInstance());
       case InvocationResult.Streaming s -> s.output().mapMaterializedValue(m -> NotUsed.getInstance());
     };
-    return text ? TextMessage.create(Utf8Chunks.decode(output)) : BinaryMessage.create(output);
+    return java.util.concurrent.CompletableFuture.completedStage(
+        text ? TextMessage.create(Utf8Chunks.decode(output)) : BinaryMessage.create(output));
   }
 
   private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, Map<String, String> env, Principal principal) {
