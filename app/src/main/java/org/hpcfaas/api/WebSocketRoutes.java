@@ -56,6 +56,7 @@ public final class WebSocketRoutes extends AllDirectives {
   private final Materializer materializer;
   private final long maxMessageBytes;
   private final long timeoutMs;
+  private final org.apache.pekko.http.scaladsl.settings.WebSocketSettings webSocketSettings;
 
   public WebSocketRoutes(TenantQuotas quotas, FunctionRegistry registry, Invoker invoker, JsonResponses responses, Materializer materializer,
       long maxMessageBytes, long timeoutMs) {
@@ -66,6 +67,8 @@ public final class WebSocketRoutes extends AllDirectives {
     this.materializer = materializer;
     this.maxMessageBytes = maxMessageBytes;
     this.timeoutMs = timeoutMs;
+    this.webSocketSettings = org.apache.pekko.http.scaladsl.settings.ServerSettings
+        .apply(materializer.system().settings().config()).websocketSettings();
   }
 
   public Route route(String namespace, Principal principal) {
@@ -99,8 +102,7 @@ public final class WebSocketRoutes extends AllDirectives {
   private org.apache.pekko.stream.Graph<org.apache.pekko.stream.FlowShape<FrameEvent, FrameEvent>, Object> limited(
       Flow<Message, Message, NotUsed> handler) {
     var system = materializer.system();
-    var settings = org.apache.pekko.http.scaladsl.settings.ServerSettings.apply(system.settings().config()).websocketSettings();
-    var stack = org.apache.pekko.http.impl.engine.ws.WebSocket$.MODULE$.stack(true, settings,
+    var stack = org.apache.pekko.http.impl.engine.ws.WebSocket$.MODULE$.stack(true, webSocketSettings,
         scala.concurrent.duration.FiniteDuration.apply(3, java.util.concurrent.TimeUnit.SECONDS),
         org.apache.pekko.event.Logging.getLogger(system, WebSocketRoutes.class));
     var messages = Flow.<org.apache.pekko.http.scaladsl.model.ws.Message>create()

@@ -62,7 +62,7 @@ class PeerInputTest {
           .findFirst().orElseThrow();
 
       var module = TestModules.example("echo");
-      var sha = org.hpcfaas.TestNodeHashes.sha256(module);
+      var sha = TestModules.sha256(module);
       var limits = new Limits(16, 1000, 1);
       var cases = new java.util.LinkedHashMap<String, RegistryEntry>();
       cases.put("traversal name ../x", entry("../x", sha, module.length, limits));
