@@ -11,12 +11,17 @@ import java.util.List;
 public final class Main {
   private static final String USAGE = """
       usage: hpcfaas node [--host ADDR] [--http-port N] [--cluster-port N] [--data-dir DIR]
-                          [--seed HOST:PORT]... [--mode cluster|http] [--roles gateway,worker]
+                          [--seed HOST:PORT]... [--mode cluster|http] [--roles gateway,worker] [--secret DIR]
+             hpcfaas secret init DIR
       Every option overrides a key of application.conf; -Dkey=value works for any other key.""";
 
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("secret")) {
+      secret(Arrays.asList(args).subList(1, args.length));
+      return;
+    }
     Config config;
     try {
       // A node downed by the cluster (or stopped by SIGTERM) ends its process, so a supervisor can restart it.
@@ -32,6 +37,22 @@ public final class Main {
     }
     var node = Node.start(config);
     node.awaitTermination();
+  }
+
+  /** {@code secret init DIR}: creates a cluster secret for every node of one cluster to be started with. */
+  private static void secret(List<String> args) {
+    if (args.size() != 2 || !args.get(0).equals("init")) {
+      System.err.println("usage: hpcfaas secret init DIR");
+      System.exit(2);
+    }
+    try {
+      var secret = org.hpcfaas.auth.ClusterSecret.create(java.nio.file.Path.of(args.get(1)));
+      System.out.println("hpcfaas: created a cluster secret in " + secret.dir() + " (readable by you only);"
+          + " start every node of the cluster with --secret " + secret.dir());
+    } catch (java.io.IOException e) {
+      System.err.println("hpcfaas: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   /** Turns command-line options into config keys, so that one place (application.conf) documents them. */
@@ -55,6 +76,7 @@ public final class Main {
         case "--cluster-port" -> config.withValue("pekko.remote.artery.canonical.port",
             ConfigValueFactory.fromAnyRef(port(option, value)));
         case "--data-dir" -> config.withValue("hpcfaas.data-dir", ConfigValueFactory.fromAnyRef(value));
+        case "--secret" -> config.withValue("hpcfaas.cluster.secret-dir", ConfigValueFactory.fromAnyRef(value));
         case "--mode" -> config.withValue("hpcfaas.mode", ConfigValueFactory.fromAnyRef(value));
         case "--roles" -> config.withValue("pekko.cluster.roles",
             ConfigValueFactory.fromIterable(Arrays.stream(value.split(",")).map(String::trim).toList()));

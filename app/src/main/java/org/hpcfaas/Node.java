@@ -26,8 +26,10 @@ import org.hpcfaas.api.NodeRoutes;
 import org.hpcfaas.api.TokenRoutes;
 import org.hpcfaas.api.WebSocketRoutes;
 import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.auth.ClusterSecret;
 import org.hpcfaas.auth.TokenReplicator;
 import org.hpcfaas.auth.TokenStore;
+import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.Worker;
 import org.hpcfaas.engine.WasmEngine;
 import org.hpcfaas.engine.WasmExecutor;
@@ -91,6 +93,10 @@ public final class Node implements AutoCloseable {
     settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
     roles.add(Worker.SLOTS_ROLE_PREFIX + settings.wasmThreads());
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
+    var secret = clusterSecret(settings);
+    if (settings.tls()) {
+      config = secret.tlsConfig().withFallback(config);
+    }
 
     var system = ActorSystem.create(Guardian.create(settings.faultInjection()), "hpcfaas", config);
     try {
@@ -101,6 +107,13 @@ public final class Node implements AutoCloseable {
       var address = cluster.selfMember().address().toString();
       log.info("Node {} starting: mode {}, roles {}, data dir {}", address, settings.mode(),
           cluster.selfMember().getRoles(), settings.dataDir());
+      if (settings.tls()) {
+        log.info("Cluster port: TLS with mutual authentication; only holders of the cluster secret in {} join or are"
+            + " heard", secret.dir());
+      } else {
+        log.warn("Cluster port: plain TCP (hpcfaas.cluster.transport = tcp): anyone who reaches port {} can join this"
+            + " cluster; use it only on a fabric no one else reaches", cluster.selfMember().address().getPort().orElse(0));
+      }
 
       var engine = new WasmEngine(settings.engine());
       engine.logRuntime();
@@ -120,16 +133,18 @@ public final class Node implements AutoCloseable {
           settings.replicationTimeout());
 
       var stats = new NodeStats(address, engine, executor);
-      var metrics = new NodeMetrics(system, engine, executor);
+      var bulkBudget = new BulkBudget(settings.bulkBudgetBytes());
+      log.info("Memory for bulk bodies and outputs: {} MiB", settings.bulkBudgetBytes() >> 20);
+      var metrics = new NodeMetrics(system, engine, executor, bulkBudget);
       var invocationLog = new InvocationLog(settings.recentInvocations());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), stats, metrics, invocationLog, settings.volumes());
+          settings.inputStall(), stats, metrics, invocationLog, settings.volumes(), bulkBudget);
       var placement = new WorkerPlacement();
       var tokens = new TokenStore(settings.dataDir(), json);
       var async = new AsyncInvocations(system, materializer, settings.async());
 
       var transport = Transport.of(settings.mode(), new Transport.Parts(system, materializer, json, settings.queue(),
-          settings.bodyTimeout(), address));
+          settings.bodyTimeout(), address, secret.derivedKey("internal key")));
       var actors = AskPattern.<Guardian.Command, Guardian.Started>ask(system, replyTo -> new Guardian.Start(
               new Guardian.Actors(stats.behavior(), invocationLog.service(), async.lookup(),
                   MembershipWatcher.create(placement, settings.mode().toString()), MembershipWatcher.announcer(),
@@ -149,7 +164,7 @@ public final class Node implements AutoCloseable {
       }
       log.info("Authentication {}", settings.authEnabled() ? "on: every /v1 request needs a bearer token"
           : "off: every caller may do everything (the API listens on " + settings.httpHost() + " only)");
-      var quotas = new TenantQuotas();
+      var quotas = new TenantQuotas(bulkBudget);
       var functions = new FunctionRoutes(quotas, registry, replication, invoker, responses, materializer,
           settings.maxInputBytes(), settings.streamThreshold(), settings.bodyTimeout().toMillis(), settings.volumes());
       var webSockets = new WebSocketRoutes(quotas, registry, invoker, responses, materializer, settings.maxInputBytes(),
@@ -177,6 +192,27 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
       throw e;
     }
+  }
+
+  /** The secret named by hpcfaas.cluster.secret-dir, else the one in the data dir, made there at the first start. */
+  private static ClusterSecret clusterSecret(NodeSettings settings) throws java.io.IOException {
+    ClusterSecret secret;
+    if (settings.secretDir() != null) {
+      secret = ClusterSecret.load(settings.secretDir());
+    } else {
+      var dir = settings.dataDir().resolve("cluster-secret");
+      boolean existed = java.nio.file.Files.exists(dir);
+      secret = ClusterSecret.loadOrCreate(dir);
+      if (!existed) {
+        log.warn("No cluster secret given (--secret DIR): created a new one in {}. Nodes that are to join this"
+            + " node's cluster must be started with a copy of it (--secret)", dir);
+      }
+    }
+    if (secret.readableByOthers()) {
+      log.warn("The cluster secret in {} is readable by other users: anyone who can read it can join the cluster"
+          + " (chmod -R go-rwx it, or create a new one)", secret.dir());
+    }
+    return secret;
   }
 
   /** A port free right now: the HTTP port is advertised in the node's roles before the API binds. */

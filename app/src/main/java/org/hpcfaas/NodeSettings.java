@@ -23,12 +23,15 @@ public record NodeSettings(
     RegistrySettings registry,
     long maxInputBytes,
     long maxOutputBytes,
+    long bulkBudgetBytes,
     long streamThreshold,
     Duration inputStall,
     FunctionActor.QueueSettings queue,
     Duration idleTimeout,
     boolean sharedDataDir,
     Duration replicationTimeout,
+    boolean tls,
+    Path secretDir,
     AsyncInvocations.Settings async,
     int recentInvocations,
     boolean authEnabled,
@@ -49,6 +52,19 @@ public record NodeSettings(
       }
       default -> throw new IllegalArgumentException("hpcfaas.auth.enabled must be on, off or auto, got " + setting);
     };
+  }
+
+  private static boolean tls(String transport) {
+    return switch (transport) {
+      case "tls" -> true;
+      case "tcp" -> false;
+      default -> throw new IllegalArgumentException("hpcfaas.cluster.transport must be tls or tcp, got " + transport);
+    };
+  }
+
+  /** 0: a quarter of the maximum heap. */
+  private static long bulkBudget(long configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
   }
 
   public static NodeSettings from(Config root) {
@@ -85,12 +101,15 @@ public record NodeSettings(
             limits.getBytes("max-module-size")),
         limits.getBytes("max-input-size"),
         limits.getBytes("max-output-size"),
+        bulkBudget(limits.getBytes("bulk-memory-budget")),
         c.getBytes("invoke.stream-threshold"),
         c.getDuration("invoke.input-stall"),
         new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
         c.getDuration("invoke.idle-timeout"),
         c.getBoolean("cluster.shared-data-dir"),
         c.getDuration("cluster.replication-timeout"),
+        tls(c.getString("cluster.transport")),
+        c.getString("cluster.secret-dir").isBlank() ? null : Path.of(c.getString("cluster.secret-dir")).toAbsolutePath(),
         new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),
             c.getBytes("async.max-output-size"), c.getBytes("async.max-total-output"),
             (int) c.getBytes("async.inline-output-size").longValue()),

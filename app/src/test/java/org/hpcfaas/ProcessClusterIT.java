@@ -34,6 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.hpcfaas.testing.Await;
 import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
 
 /**
  * Three real node processes, started with the launcher ({@code ./hpcfaas node}) as an operator would, one
@@ -96,6 +97,7 @@ class ProcessClusterIT {
           "--cluster-port", Integer.toString(clusterPort),
           "--data-dir", dataDir.toString(),
           "--seed", "127.0.0.1:" + seedPort,
+          "--secret", TestNode.sharedSecret().toString(),
           "--mode", mode);
       var env = builder.environment();
       env.put("JAVA_HOME", System.getProperty("java.home"));

@@ -17,6 +17,7 @@ import org.hpcfaas.auth.TokenStore;
  * dashboard's files ({@code /ui/}) need no token.
  */
 public final class ApiRoutes extends AllDirectives {
+  private static final String ACCESS_TOKEN = "access_token";
   private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private final boolean authEnabled;
@@ -62,18 +63,35 @@ public final class ApiRoutes extends AllDirectives {
     return concat(webSockets.route(ns, principal), invocations.route(ns, principal), functions.route(ns, principal));
   }
 
-  /** The caller: from {@code Authorization: Bearer ...}, or {@code ?access_token=} for WebSocket clients. */
+  /**
+   * The caller: from {@code Authorization: Bearer ...}, or, on a WebSocket upgrade only (browsers cannot set
+   * headers there), from {@code ?access_token=}. The parameter is taken off the request before anything
+   * else sees it (routes, the guest's environment, logs); on any other request it is refused.
+   */
   private Route authenticated(Function<Principal, Route> inner) {
-    if (!authEnabled) {
-      return inner.apply(Principal.OPERATOR);
-    }
-    return optionalHeaderValueByName("Authorization", header -> parameterOptional("access_token", query -> {
-      Optional<String> bearer = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
-          .or(() -> query);
-      return bearer.flatMap(tokens::authenticate).map(inner).orElseGet(() -> complete(responses.problem(
-              Problem.of(ProblemType.UNAUTHORIZED, bearer.isPresent() ? "the bearer token is not valid"
-                  : "this node requires a bearer token (Authorization: Bearer hpcfaas_...)"))
-          .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "hpc-faas")))));
-    }));
+    return extractRequest(request -> {
+      var query = request.getUri().query();
+      var fromQuery = query.get(ACCESS_TOKEN);
+      boolean upgrade = request.getHeader("Upgrade").map(h -> h.value().toLowerCase(java.util.Locale.ROOT))
+          .filter(v -> v.contains("websocket")).isPresent();
+      if (fromQuery.isPresent() && !upgrade) {
+        return complete(responses.problem(Problem.of(ProblemType.INVALID_REQUEST, "access_token is accepted in the"
+            + " query of WebSocket upgrades only; send the token as Authorization: Bearer")));
+      }
+      var stripped = fromQuery.isEmpty() ? request : request.withUri(request.getUri().query(org.apache.pekko.http.javadsl
+          .model.Query.create(query.toList().stream().filter(p -> !p.first().equals(ACCESS_TOKEN)).toList())));
+      return mapRequest(r -> stripped, () -> {
+        if (!authEnabled) {
+          return inner.apply(Principal.OPERATOR);
+        }
+        Optional<String> bearer = request.getHeader("Authorization").map(h -> h.value())
+            .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
+            .or(() -> fromQuery);
+        return bearer.flatMap(tokens::authenticate).map(inner).orElseGet(() -> complete(responses.problem(
+                Problem.of(ProblemType.UNAUTHORIZED, bearer.isPresent() ? "the bearer token is not valid"
+                    : "this node requires a bearer token (Authorization: Bearer hpcfaas_...)"))
+            .addHeader(WWWAuthenticate.create(HttpChallenge.create("Bearer", "hpc-faas")))));
+      });
+    });
   }
 }

@@ -114,16 +114,30 @@ public final class FunctionRoutes extends AllDirectives {
       boolean existed = registry.get(name).isPresent();
       long maxModule = registry.settings().maxModuleBytes();
       boolean idempotent = "true".equals(params.get("idempotent"));
-      return readBody(maxModule, body -> {
-            long quota = principal.maxModuleBytes();
-            if (quota > 0 && registry.bytesOwnedBy(principal.tenant(), name) + body.length > quota) {
-              return CompletableFuture.completedFuture(responses.problem(Problem.of(ProblemType.QUOTA_EXCEEDED,
-                  "tenant " + principal.tenant() + " may deploy at most " + quota + " bytes of modules")));
-            }
-            return deployments.deploy(name, body, limits, idempotent, principal.tenant(), guest)
-                .thenApply(spec -> responses.json(existed ? 200 : 201, spec));
-          },
-          () -> Problem.of(ProblemType.MODULE_TOO_LARGE, "modules may be at most " + maxModule + " bytes"));
+      return extractRequestEntity(entity -> {
+        // The tenant's module quota and the node's memory budget are checked before a byte is read.
+        long length = entity.getContentLengthOption().orElse(-1L);
+        long quota = principal.maxModuleBytes();
+        long room = quota > 0 ? quota - registry.bytesOwnedBy(principal.tenant(), name) : Long.MAX_VALUE;
+        if (length > maxModule) {
+          return complete(responses.problem(moduleTooLarge(maxModule)));
+        }
+        if (length > room || room <= 0) {
+          return complete(responses.problem(quotaExceeded(principal, quota)));
+        }
+        long limit = Math.min(maxModule, room);
+        TenantQuotas.Admission admission;
+        try {
+          admission = quotas.reserve(length >= 0 ? length : limit);
+        } catch (TenantQuotas.BudgetExhausted e) {
+          return complete(responses.problem(Problems.ofFailure(e)));
+        }
+        return readBody(entity, limit, admission,
+            body -> deployments.deploy(name, body, limits, idempotent, principal.tenant(), guest)
+                .whenComplete((spec, e) -> admission.release())
+                .thenApply(spec -> responses.json(existed ? 200 : 201, spec)),
+            () -> limit < maxModule ? quotaExceeded(principal, quota) : moduleTooLarge(maxModule));
+      });
     }));
   }
 
@@ -150,6 +164,16 @@ public final class FunctionRoutes extends AllDirectives {
       }
     }
     return new GuestSetup(defaultArgs, runtimeEnv, volumes.mounts(mounts, Access.namespaceOf(name)));
+  }
+
+  private static Problem moduleTooLarge(long maxModule) {
+    return Problem.of(ProblemType.MODULE_TOO_LARGE, "modules may be at most " + maxModule + " bytes")
+        .with("limitBytes", maxModule);
+  }
+
+  private static Problem quotaExceeded(Principal principal, long quota) {
+    return Problem.of(ProblemType.QUOTA_EXCEEDED, "tenant " + principal.tenant() + " may deploy at most " + quota
+        + " bytes of modules");
   }
 
   private Route invoke(String name, Principal principal) {
@@ -180,11 +204,23 @@ public final class FunctionRoutes extends AllDirectives {
             .thenApply(r -> result(spec, id, r))
             .exceptionally(e -> failure(e, () -> null)));
       }
-      return readBody(maxInputBytes,
-          body -> quotas.invoke(principal, invoker, spec, new Call(id, body, null, guest, streamOut))
+      // The tenant's quota and the node's memory budget admit the call before its body is read.
+      java.util.function.Supplier<Problem> tooLarge = () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most "
+          + maxInputBytes + " bytes; stream larger inputs (?transfer=stream or a chunked upload)")
+          .with("limitBytes", maxInputBytes);
+      if (length > maxInputBytes) {
+        return complete(responses.problem(tooLarge.get()));
+      }
+      TenantQuotas.Admission admission;
+      try {
+        admission = quotas.admit(principal, length >= 0 ? length : maxInputBytes);
+      } catch (TenantQuotas.QuotaExceeded | TenantQuotas.BudgetExhausted e) {
+        return complete(responses.problem(Problems.ofFailure(e)));
+      }
+      return readBody(entity, maxInputBytes, admission,
+          body -> quotas.invoke(admission, invoker, spec, new Call(id, body, null, guest, streamOut))
               .thenApply(r -> result(spec, id, r)),
-          () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most " + maxInputBytes
-              + " bytes; stream larger inputs (?transfer=stream or a chunked upload)").with("limitBytes", maxInputBytes));
+          tooLarge);
     })));
   }
 
@@ -208,16 +244,23 @@ public final class FunctionRoutes extends AllDirectives {
     };
   }
 
-  /** Reads the whole body up to {@code limit} bytes, then completes with what {@code handler} answers. */
-  private Route readBody(long limit, java.util.function.Function<byte[], CompletionStage<HttpResponse>> handler,
+  /**
+   * Reads the whole body up to {@code limit} bytes (room for which {@code admission} holds), then completes
+   * with what {@code handler} answers; the admission is released here if that fails, else by the handler.
+   */
+  private Route readBody(org.apache.pekko.http.javadsl.model.RequestEntity entity, long limit,
+      TenantQuotas.Admission admission, java.util.function.Function<byte[], CompletionStage<HttpResponse>> handler,
       java.util.function.Supplier<Problem> tooLarge) {
-    return extractRequestEntity(entity -> {
-      var answer = entity.withSizeLimit(limit)
-          .toStrict(bodyTimeoutMs, materializer)
-          .thenCompose(strict -> handler.apply(strict.getData().toArray()))
-          .exceptionally(e -> failure(e, tooLarge));
-      return completeWithFuture(answer);
-    });
+    var answer = entity.withSizeLimit(limit)
+        .toStrict(bodyTimeoutMs, materializer)
+        .thenCompose(strict -> handler.apply(strict.getData().toArray()))
+        .whenComplete((r, e) -> {
+          if (e != null) {
+            admission.release();
+          }
+        })
+        .exceptionally(e -> failure(e, tooLarge));
+    return completeWithFuture(answer);
   }
 
   private HttpResponse failure(Throwable e, java.util.function.Supplier<Problem> tooLarge) {

@@ -113,22 +113,38 @@ public final class InvocationRoutes extends AllDirectives {
   }
 
   private Route submit(FunctionSpec spec, GuestParameters guest, Principal principal) {
-    return extractRequestEntity(entity -> completeWithFuture(
-        entity.withSizeLimit(maxInputBytes).toStrict(bodyTimeoutMs, materializer)
-            .thenApply(strict -> {
-              var record = invocations.submit(spec, strict.getData().toArray(), guest, node,
-                  call -> quotas.invoke(principal, invoker, spec, call));
-              var location = "/v1/invocations/" + record.id();
-              var body = new LinkedHashMap<String, Object>();
-              body.put("id", record.id());
-              body.put("status", record.status());
-              body.put("location", location);
-              return responses.json(202, body).addHeader(Location.create(location));
-            })
-            .exceptionally(e -> responses.problem(Problems.cause(e) instanceof EntityStreamSizeException
-                ? Problem.of(ProblemType.INPUT_TOO_LARGE, "input may be at most " + maxInputBytes + " bytes")
-                    .with("limitBytes", maxInputBytes)
-                : Problems.ofFailure(e)))));
+    java.util.function.Supplier<HttpResponse> tooLarge = () -> responses.problem(Problem.of(ProblemType.INPUT_TOO_LARGE,
+        "input may be at most " + maxInputBytes + " bytes").with("limitBytes", maxInputBytes));
+    return extractRequestEntity(entity -> {
+      // The tenant's quota and the node's memory budget admit the call before its body is read; the
+      // admission lasts until the invocation is over.
+      long length = entity.getContentLengthOption().orElse(-1L);
+      if (length > maxInputBytes) {
+        return complete(tooLarge.get());
+      }
+      TenantQuotas.Admission admission;
+      try {
+        admission = quotas.admit(principal, length >= 0 ? length : maxInputBytes);
+      } catch (TenantQuotas.QuotaExceeded | TenantQuotas.BudgetExhausted e) {
+        return complete(responses.problem(Problems.ofFailure(e)));
+      }
+      return completeWithFuture(entity.withSizeLimit(maxInputBytes).toStrict(bodyTimeoutMs, materializer)
+          .thenApply(strict -> {
+            var record = invocations.submit(spec, strict.getData().toArray(), guest, node,
+                call -> quotas.invoke(admission, invoker, spec, call));
+            var location = "/v1/invocations/" + record.id();
+            var body = new LinkedHashMap<String, Object>();
+            body.put("id", record.id());
+            body.put("status", record.status());
+            body.put("location", location);
+            return responses.json(202, body).addHeader(Location.create(location));
+          })
+          .exceptionally(e -> {
+            admission.release();
+            return Problems.cause(e) instanceof EntityStreamSizeException ? tooLarge.get()
+                : responses.problem(Problems.ofFailure(e));
+          }));
+    });
   }
 
   private HttpResponse status(AsyncRecord record) {

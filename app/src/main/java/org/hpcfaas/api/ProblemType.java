@@ -29,6 +29,7 @@ public enum ProblemType {
   RUNTIME_ERROR(500, "Runtime error"),
   NO_WORKER(503, "No worker reachable"),
   NOT_DURABLE(503, "Change not stored on a majority of nodes"),
+  NODE_OVERLOADED(503, "Node has no memory to spare for the body"),
   FUNCTION_TIMEOUT(504, "Function timed out"),
   WORKER_TIMEOUT(504, "No answer from a worker in time");
 

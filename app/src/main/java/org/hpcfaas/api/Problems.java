@@ -36,6 +36,9 @@ final class Problems {
       case RegistryReplication.NotDurable n -> Problem.of(ProblemType.NOT_DURABLE, n.getMessage()).with("retriable", true);
       case org.apache.pekko.http.scaladsl.model.EntityStreamException t ->
           Problem.of(ProblemType.CLIENT_ABORTED, "the request body ended early: " + t.getMessage());
+      case org.apache.pekko.http.scaladsl.model.ws.PeerClosedConnectionException p ->
+          Problem.of(ProblemType.CLIENT_ABORTED, "the client closed the connection: " + p.getMessage());
+      case TenantQuotas.BudgetExhausted b -> Problem.of(ProblemType.NODE_OVERLOADED, b.getMessage()).with("retriable", true);
       case TenantQuotas.QuotaExceeded q -> Problem.of(ProblemType.QUOTA_EXCEEDED, q.getMessage()).with("retriable", true);
       case WorkerUnavailable w -> Problem.of(ProblemType.NO_WORKER, w.getMessage()).with("retriable", true);
       case TimeoutException t -> Problem.of(ProblemType.WORKER_TIMEOUT, "no worker answered in time: " + t.getMessage())

@@ -43,6 +43,9 @@ public final class TokenRoutes extends AllDirectives {
     this.materializer = materializer;
   }
 
+  /** A token request is a small JSON document. */
+  private static final long MAX_REQUEST_BYTES = 64 * 1024;
+
   public Route route(Principal principal) {
     return pathPrefix("tokens", () -> {
       if (!principal.isAdmin()) {
@@ -51,8 +54,14 @@ public final class TokenRoutes extends AllDirectives {
       return concat(
           pathEnd(() -> concat(
               get(() -> complete(responses.json(200, store.all().stream().map(TokenRoutes::view).toList()))),
-              post(() -> extractRequestEntity(entity -> completeWithFuture(entity.toStrict(10_000, materializer)
-                  .thenApply(strict -> issue(strict.getData().toArray()))))))),
+              post(() -> extractRequestEntity(entity -> completeWithFuture(entity.withSizeLimit(MAX_REQUEST_BYTES)
+                  .toStrict(10_000, materializer)
+                  .thenApply(strict -> issue(strict.getData().toArray()))
+                  .exceptionally(e -> responses.problem(Problems.cause(e)
+                      instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException
+                      ? Problem.of(ProblemType.INPUT_TOO_LARGE, "a token request may be at most " + MAX_REQUEST_BYTES
+                          + " bytes").with("limitBytes", MAX_REQUEST_BYTES)
+                      : Problems.ofFailure(e)))))))),
           path(PathMatchers.segment(), id -> delete(() -> complete(revoke(id)))));
     });
   }

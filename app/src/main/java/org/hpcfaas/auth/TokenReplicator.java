@@ -1,9 +1,7 @@
 package org.hpcfaas.auth;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -56,12 +54,7 @@ public final class TokenReplicator {
     }
     var issued = store.issue("admin", Map.of("*", Set.of(Right.ADMIN)), 0, 0);
     var file = dataDir.resolve("admin.token");
-    Files.writeString(file, issued.bearer() + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system; the file keeps its default permissions
-    }
+    TokenStore.writeOwnerOnly(file, (issued.bearer() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     replicator.publish(issued.token());
     log.warn("Authentication is on and there was no token: an admin token was written to {}", file);
   }

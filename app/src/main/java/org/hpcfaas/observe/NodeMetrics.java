@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.Outcome;
 import org.hpcfaas.engine.WasmEngine;
@@ -35,7 +36,7 @@ public final class NodeMetrics {
   private final Map<String, AtomicInteger> warm = new ConcurrentHashMap<>();
   private final Map<String, FunctionMeters> meters = new ConcurrentHashMap<>();
 
-  public NodeMetrics(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor) {
+  public NodeMetrics(ActorSystem<?> system, WasmEngine engine, WasmExecutor executor, BulkBudget bulk) {
     registry.config().commonTags("node", Cluster.get(system).selfMember().address().toString());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -50,6 +51,10 @@ public final class NodeMetrics {
         .description("Memory all live instances may reserve").register(registry);
     Gauge.builder("hpcfaas_instance_memory_free_bytes", engine, e -> e.memoryFreeMb() * 1048576.0)
         .description("Instance memory budget not reserved now").register(registry);
+    Gauge.builder("hpcfaas_bulk_memory_budget_bytes", bulk, BulkBudget::totalBytes)
+        .description("Memory bulk bodies and outputs may hold").register(registry);
+    Gauge.builder("hpcfaas_bulk_memory_free_bytes", bulk, BulkBudget::freeBytes)
+        .description("Bulk memory budget not reserved now").register(registry);
     for (var status : new String[] {"Up", "Unreachable", "Other"}) {
       Gauge.builder("hpcfaas_cluster_members", system, s -> members(s, status))
           .tag("status", status).description("Cluster members by status").register(registry);

@@ -37,9 +37,32 @@ public final class FileFunctionStore implements FunctionStore {
     this.json = json;
   }
 
+  /** The file of a module: only ever a file directly in modules/, whatever a caller passes. */
+  private Path moduleFile(String sha256) throws IOException {
+    if (!FunctionRegistry.isSha256(sha256)) {
+      throw new IOException("'" + sha256 + "' is not a SHA-256: no such module file");
+    }
+    return inside(modules, sha256 + ".wasm");
+  }
+
+  private Path entryFile(String name) throws IOException {
+    if (!FunctionRegistry.isName(name)) {
+      throw new IOException("'" + name + "' is not a function name: no such metadata file");
+    }
+    return inside(functions, name + ".json");
+  }
+
+  private static Path inside(Path dir, String fileName) throws IOException {
+    var file = dir.resolve(fileName).normalize();
+    if (!file.getParent().equals(dir.normalize())) {
+      throw new IOException(fileName + " is not a file name in " + dir);
+    }
+    return file;
+  }
+
   @Override
   public void putModule(String sha256, byte[] module) throws IOException {
-    var target = modules.resolve(sha256 + ".wasm");
+    var target = moduleFile(sha256);
     if (!Files.exists(target)) {
       writeDurably(target, module);
     }
@@ -47,8 +70,11 @@ public final class FileFunctionStore implements FunctionStore {
 
   @Override
   public Optional<byte[]> module(String sha256) throws IOException {
+    if (!FunctionRegistry.isSha256(sha256)) {
+      return Optional.empty();
+    }
     try {
-      return Optional.of(Files.readAllBytes(modules.resolve(sha256 + ".wasm")));
+      return Optional.of(Files.readAllBytes(moduleFile(sha256)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -56,12 +82,16 @@ public final class FileFunctionStore implements FunctionStore {
 
   @Override
   public boolean hasModule(String sha256) {
-    return Files.exists(modules.resolve(sha256 + ".wasm"));
+    try {
+      return FunctionRegistry.isSha256(sha256) && Files.exists(moduleFile(sha256));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override
   public void putEntry(RegistryEntry entry) throws IOException {
-    writeDurably(functions.resolve(entry.name() + ".json"), json.writeValueAsBytes(entry));
+    writeDurably(entryFile(entry.name()), json.writeValueAsBytes(entry));
   }
 
   @Override

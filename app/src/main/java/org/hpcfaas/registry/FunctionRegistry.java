@@ -29,6 +29,7 @@ import org.hpcfaas.core.GuestSetup;
 public final class FunctionRegistry {
   private static final Logger log = LoggerFactory.getLogger(FunctionRegistry.class);
   private static final Pattern NAME = Pattern.compile("([a-z0-9][a-z0-9_-]{0,62}:)?[a-z0-9][a-z0-9_-]{0,62}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   private final FunctionStore store;
   private final ModuleCompiler compiler;
@@ -96,6 +97,10 @@ public final class FunctionRegistry {
 
   /** Stores module bytes that came from elsewhere, after checking they are what their hash says. */
   public void storeModule(String sha256, byte[] module) throws IOException {
+    if (module.length > settings.maxModuleBytes()) {
+      throw new IOException("module " + sha256 + " from a peer is " + module.length + " bytes, above the limit of "
+          + settings.maxModuleBytes());
+    }
     if (!sha256(module).equals(sha256)) {
       throw new IOException("module bytes do not match their sha256 " + sha256);
     }
@@ -178,6 +183,11 @@ public final class FunctionRegistry {
    * decided differently, when two nodes deployed at once). Its module must already be in the store.
    */
   public synchronized boolean apply(RegistryEntry entry) throws IOException {
+    try {
+      checkReplicated(entry);
+    } catch (DeployRejected e) {
+      throw new IOException("refused a change from a peer: " + e.getMessage());
+    }
     var current = entries.get(entry.name());
     if (current != null && (current.version() > entry.version() || current.equals(entry))) {
       return false;
@@ -189,6 +199,60 @@ public final class FunctionRegistry {
     }
     log.info("{} {} v{} (replicated)", entry.deleted() ? "Deleted" : "Deployed", entry.name(), entry.version());
     return true;
+  }
+
+  /**
+   * Checks an entry that came from another node as a deploy from a client is checked: its name, its
+   * version, the hash and size of its module, its limits. A peer is a member holding the cluster secret,
+   * but a faulty or compromised one must still not make this node write outside its data dir or run
+   * what no client could have deployed.
+   */
+  public void checkReplicated(RegistryEntry entry) throws DeployRejected {
+    if (entry == null || entry.name() == null) {
+      throw new DeployRejected(DeployRejected.Reason.NAME, "an entry without a name");
+    }
+    checkName(entry.name());
+    if (entry.version() < 1) {
+      throw new DeployRejected(DeployRejected.Reason.LIMITS, "version " + entry.version() + " of " + entry.name());
+    }
+    var spec = entry.spec();
+    if (spec == null) {
+      return;
+    }
+    if (!entry.name().equals(spec.name()) || entry.version() != spec.version()) {
+      throw new DeployRejected(DeployRejected.Reason.NAME, "entry " + entry.name() + " v" + entry.version()
+          + " holds the spec of " + spec.name() + " v" + spec.version());
+    }
+    if (spec.sha256() == null || !SHA256.matcher(spec.sha256()).matches()) {
+      throw new DeployRejected(DeployRejected.Reason.MODULE, "'" + spec.sha256() + "' is not a SHA-256");
+    }
+    if (spec.size() < 1 || spec.size() > settings.maxModuleBytes() || spec.kind() == null || spec.limits() == null) {
+      throw new DeployRejected(DeployRejected.Reason.MODULE, "module of " + spec.name() + ": size " + spec.size()
+          + ", kind " + spec.kind());
+    }
+    var l = spec.limits();
+    if (l.memoryMb() < 1 || l.memoryMb() > settings.maxMemoryMb() || l.timeoutMs() < 1
+        || l.timeoutMs() > settings.maxTimeoutMs() || l.concurrency() < 1 || l.concurrency() > settings.maxConcurrency()) {
+      throw new DeployRejected(DeployRejected.Reason.LIMITS, "limits of " + spec.name() + " out of bounds: " + l);
+    }
+  }
+
+  /** Checks a function spec that came from another node (an invocation's), as {@link #checkReplicated} does. */
+  public void checkSpec(FunctionSpec spec) throws DeployRejected {
+    if (spec == null) {
+      throw new DeployRejected(DeployRejected.Reason.NAME, "no function spec");
+    }
+    checkReplicated(new RegistryEntry(spec.name(), spec.version(), spec));
+  }
+
+  /** Is this a SHA-256 as the store names modules (64 lowercase hex digits)? */
+  public static boolean isSha256(String s) {
+    return s != null && SHA256.matcher(s).matches();
+  }
+
+  /** Is this a function name a client could deploy (a qualified one included)? */
+  public static boolean isName(String s) {
+    return s != null && NAME.matcher(s).matches();
   }
 
   private long nextVersion(String name) {

@@ -133,9 +133,9 @@ public final class RegistryReplication implements ModuleFetcher {
                 replyTo -> new RegistryReplicator.FetchModule(sha256, replyTo), ackTimeout, system.scheduler())
             .toCompletableFuture().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply.module() != null) {
-          var bytes = reply.module().source().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+          var bytes = RegistryReplicator.readModule(reply.module(), registry.settings().maxModuleBytes(), materializer)
               .toCompletableFuture().get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-          return Optional.of(bytes.toArray());
+          return Optional.of(bytes);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

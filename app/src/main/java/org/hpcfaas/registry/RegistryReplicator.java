@@ -116,13 +116,28 @@ public final class RegistryReplicator {
 
   private Behavior<Command> onReplicate(Replicate r) {
     var entry = r.entry();
+    // Checked as a client's deploy is, before a byte of its module is read.
+    try {
+      registry.checkReplicated(entry);
+    } catch (org.hpcfaas.registry.DeployRejected e) {
+      log.warn("Refused a change from a peer: {}", e.getMessage());
+      r.replyTo().tell(new Ack(node, false, "refused: " + e.getMessage()));
+      return Behaviors.same();
+    }
     CompletableFuture<byte[]> module = r.module() == null || entry.deleted() || registry.hasModule(entry.spec().sha256())
         ? CompletableFuture.completedFuture(null)
-        : r.module().source().runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
-            .thenApply(ByteString::toArray).toCompletableFuture();
+        : readModule(r.module(), registry.settings().maxModuleBytes(), materializer).toCompletableFuture();
     module.thenAcceptAsync(bytes -> store(entry, bytes), io).whenComplete((ok, error) -> r.replyTo().tell(
         error == null ? new Ack(node, true, "") : new Ack(node, false, String.valueOf(error.getMessage()))));
     return Behaviors.same();
+  }
+
+  /** A module's bytes from a peer, failing as soon as they exceed {@code limit} (never read further). */
+  static java.util.concurrent.CompletionStage<byte[]> readModule(Payload module, long limit, Materializer materializer) {
+    return module.source()
+        .limitWeighted(limit, chunk -> (long) chunk.size())
+        .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+        .thenApply(ByteString::toArray);
   }
 
   private Behavior<Command> onFetch(FetchModule f) {
@@ -152,6 +167,7 @@ public final class RegistryReplicator {
   /** Takes an entry learnt by gossip, fetching its module from a peer first when this node lacks it. */
   private void learn(RegistryEntry entry) {
     try {
+      registry.checkReplicated(entry);
       byte[] bytes = null;
       if (!entry.deleted() && !registry.hasModule(entry.spec().sha256())) {
         bytes = replication.fetch(entry.spec().sha256()).orElse(null);
@@ -162,6 +178,8 @@ public final class RegistryReplicator {
         }
       }
       store(entry, bytes);
+    } catch (org.hpcfaas.registry.DeployRejected e) {
+      log.warn("Refused a change gossiped by a peer: {}", e.getMessage());
     } catch (java.io.IOException | RuntimeException e) {
       log.warn("Cannot replicate {} v{}: {}", entry.name(), entry.version(), e.getMessage());
     }

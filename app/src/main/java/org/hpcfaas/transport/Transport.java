@@ -39,9 +39,12 @@ public interface Transport {
    */
   CompletionStage<Done> start(WorkerService worker, boolean runsFunctions);
 
-  /** What a transport is made of; {@code node} is this node's cluster address. */
+  /**
+   * What a transport is made of; {@code node} is this node's cluster address, {@code internalKey} the key
+   * derived from the cluster secret that guards the http mode's worker endpoint.
+   */
   record Parts(ActorSystem<?> system, Materializer materializer, ObjectMapper json, FunctionActor.QueueSettings queue,
-      Duration bodyTimeout, String node) {}
+      Duration bodyTimeout, String node, String internalKey) {}
 
   /** The transport of {@code mode}: the one place where the mode decides anything. */
   static Transport of(Mode mode, Parts parts) {

@@ -1,7 +1,6 @@
 package org.hpcfaas.worker;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -15,6 +14,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.hpcfaas.registry.FunctionRegistry;
 import org.hpcfaas.core.FunctionSpec;
+import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.engine.CompiledModule;
 import org.hpcfaas.engine.InvalidModuleException;
 import org.hpcfaas.engine.Invocation;
@@ -48,11 +48,13 @@ public final class FunctionRunner {
   private final NodeMetrics metrics;
   private final InvocationLog invocations;
   private final Volumes volumes;
+  private final BulkBudget budget;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
       String node, long maxOutputBytes, Duration inputStall, NodeStats stats, NodeMetrics metrics,
-      InvocationLog invocations, Volumes volumes) {
+      InvocationLog invocations, Volumes volumes, BulkBudget budget) {
     this.volumes = volumes;
+    this.budget = budget;
     this.stats = stats;
     this.metrics = metrics;
     this.invocations = invocations;
@@ -104,7 +106,7 @@ public final class FunctionRunner {
     return executor.submit(spec.name(), () -> {
       var started = java.time.Instant.now();
       long start = System.nanoTime();
-      var bulk = request.streamOutput() ? null : new ByteArrayOutputStream();
+      var bulk = request.streamOutput() ? null : new BulkOutput(budget);
       var streamed = request.streamOutput()
           ? new StreamedStdout(materializer, inputStall, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
           : null;
@@ -112,12 +114,16 @@ public final class FunctionRunner {
       var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
       Outcome outcome;
       try {
+        // a spec from a peer (gateway) is checked as a client's deploy is
+        registry.checkSpec(spec);
         var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
             preopens(spec), in, out, bulk != null ? maxOutputBytes : -1);
         var module = module(spec);
         outcome = spec.kind() == ModuleKind.REACTOR
             ? pool.run(module, inv, spec.limits().timeoutMs())
             : engine.runCommand(module, inv, spec.limits().timeoutMs());
+      } catch (org.hpcfaas.registry.DeployRejected e) {
+        outcome = new Outcome.Broken("refused the spec of " + spec.name() + " from the gateway: " + e.getMessage(), "");
       } catch (IOException | InvalidModuleException e) {
         outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
       } catch (MissingVolume e) {
@@ -127,6 +133,11 @@ public final class FunctionRunner {
         stats.inFlight.decrementAndGet();
         stats.completed.incrementAndGet();
         functionInFlight.decrementAndGet();
+      }
+      if (bulk != null && bulk.refused()) {
+        outcome = new Outcome.Overloaded("this node has no memory to spare for " + spec.name()
+            + "'s bulk output (hpcfaas.limits.bulk-memory-budget); retry, or stream the output (?transfer=stream)",
+            outcome.stderr());
       }
       long durationNanos = System.nanoTime() - start;
       long durationMs = durationNanos / 1_000_000;
@@ -139,7 +150,15 @@ public final class FunctionRunner {
           log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
         }
       } else {
-        byte[] output = outcome.succeeded() && bulk != null ? bulk.toByteArray() : new byte[0];
+        byte[] output;
+        if (outcome.succeeded() && bulk != null) {
+          output = bulk.toBytes();
+        } else {
+          if (bulk != null) {
+            bulk.discard();
+          }
+          output = new byte[0];
+        }
         replyTo.tell(new WorkerResult.Completed(node, outcome, output, durationMs));
       }
       return outcome;

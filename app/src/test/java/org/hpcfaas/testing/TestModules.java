@@ -45,6 +45,11 @@ public final class TestModules {
     }
   }
 
+  /** SHA-256 as the registry names modules. */
+  public static String sha256(byte[] bytes) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
   /**
    * A minimal hand-assembled module: a command whose memory starts at {@code minPages} and whose
    * {@code _start} does nothing.

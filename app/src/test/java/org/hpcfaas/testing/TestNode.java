@@ -33,14 +33,30 @@ public final class TestNode implements AutoCloseable {
     return a.getHost().get() + ":" + a.getPort().get();
   }
 
-  /** Starts a node with its data in {@code dataDir}; {@code extraConfig} (HOCON) overrides application.conf. */
+  /** One cluster secret for every node the tests start, so that nodes started apart join one cluster. */
+  public static synchronized Path sharedSecret() throws IOException {
+    if (sharedSecret == null) {
+      var dir = java.nio.file.Files.createTempDirectory("hpcfaas-test-secret").resolve("secret");
+      org.hpcfaas.auth.ClusterSecret.create(dir);
+      sharedSecret = dir;
+    }
+    return sharedSecret;
+  }
+
+  private static Path sharedSecret;
+
+  /**
+   * Starts a node with its data in {@code dataDir}; {@code extraConfig} (HOCON) overrides application.conf.
+   * Nodes share {@link #sharedSecret()} unless {@code extraConfig} names another.
+   */
   public static TestNode start(Path dataDir, String extraConfig) throws Exception {
     var config = ConfigFactory.parseString(extraConfig)
         .withFallback(ConfigFactory.parseString("""
             hpcfaas.http.port = 0
             pekko.remote.artery.canonical.port = 0
             hpcfaas.data-dir = "%s"
-            """.formatted(dataDir.toString().replace("\\", "/"))))
+            hpcfaas.cluster.secret-dir = "%s"
+            """.formatted(dataDir.toString().replace("\\", "/"), sharedSecret().toString().replace("\\", "/"))))
         .withFallback(ConfigFactory.load())
         .resolve();
     var node = Node.start(config);

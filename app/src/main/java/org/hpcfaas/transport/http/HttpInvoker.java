@@ -82,7 +82,8 @@ final class HttpInvoker {
       return CompletableFuture.completedFuture(new InvocationResult.Completed(node, new Outcome.Succeeded(""),
           response.entity().getDataBytes(), size, duration));
     }
-    return response.entity().toStrict(30_000, materializer).thenApply(strict -> {
+    // A failed outcome is a small JSON document (its stderr is a bounded tail): never read more than that.
+    return response.entity().withSizeLimit(1 << 20).toStrict(30_000, materializer).thenApply(strict -> {
       if (!InternalProtocol.FAILED.equals(reply)) {
         throw new WorkerUnavailable("worker answered " + response.status() + ": " + strict.getData().utf8String(), true);
       }

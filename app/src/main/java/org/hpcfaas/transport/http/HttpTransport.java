@@ -20,13 +20,14 @@ import org.hpcfaas.worker.WorkerService;
  * {@link InternalKey} may call it.
  */
 public final class HttpTransport implements Transport {
-  private final InternalKey internalKey = new InternalKey();
+  private final InternalKey internalKey;
   private final Parts parts;
   private final HttpInvoker invoker;
   private volatile WorkerRoutes routes;
 
   public HttpTransport(Parts parts) {
     this.parts = parts;
+    this.internalKey = new InternalKey(parts.internalKey());
     this.invoker = new HttpInvoker(parts.system(), internalKey, parts.json(), parts.materializer());
   }
 
@@ -42,7 +43,7 @@ public final class HttpTransport implements Transport {
 
   @Override
   public Map<String, Behavior<?>> actors() {
-    return Map.of("internal-key", internalKey.behavior());
+    return Map.of();
   }
 
   /** Gateways call this worker only once it announces itself ready, after the HTTP API (and this endpoint) is bound. */
