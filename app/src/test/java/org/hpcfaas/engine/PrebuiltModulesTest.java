@@ -19,30 +19,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.hpcfaas.testing.TestModules;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.hpcfaas.core.Outcome;
 import org.hpcfaas.core.ModuleKind;
 
 /** functions-sdk/prebuilt (what the demo runs without clang) against the examples built afresh from C. */
-class PrebuiltModulesTest {
+class PrebuiltModulesTest extends WithEngine {
   private static final long TIMEOUT_MS = 20_000;
   private static final Path PREBUILT = TestModules.prebuiltDir();
   private static final Path FRESH = TestModules.freshExamplesDir();
-  @org.junit.jupiter.api.io.TempDir
-  static Path scratch;
-  private static WasmEngine engine;
-
-  @BeforeAll
-  static void start() {
-    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
 
   private static List<String> names(Path dir, String suffix) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {

@@ -13,29 +13,12 @@ import java.util.Map;
 import java.util.Random;
 import org.hpcfaas.testing.ChoppyInputStream;
 import org.hpcfaas.testing.TestModules;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.hpcfaas.core.Outcome;
 
 /** A guest's stdio sees exactly the bytes of its input, in order, however they arrive. */
-class StdioExactnessTest {
+class StdioExactnessTest extends WithEngine {
   private static final long TIMEOUT_MS = 60_000;
-  @TempDir
-  static Path scratch;
-  private static WasmEngine engine;
-
-  @BeforeAll
-  static void start() {
-    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
-
   private static byte[] run(String function, InputStream stdin, String... args) throws Exception {
     var module = TestModules.testFunction(function);
     var compiled = engine.compile(WasmEngineTest.sha(module), module, 64, TIMEOUT_MS);

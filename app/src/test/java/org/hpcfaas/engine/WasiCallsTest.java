@@ -14,29 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hpcfaas.testing.TestModules;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.hpcfaas.core.Outcome;
 
 /** The WASI calls the runtime supplies itself: poll_oneoff (clocks and stdin) and sock_* on non-sockets. */
-class WasiCallsTest {
+class WasiCallsTest extends WithEngine {
   private static final long TIMEOUT_MS = 30_000;
-  @TempDir
-  static Path scratch;
-  private static WasmEngine engine;
-
-  @BeforeAll
-  static void start() {
-    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
-
   private static String run(InputStream stdin, String... args) throws Exception {
     var module = TestModules.testFunction("wasicalls");
     var compiled = engine.compile(WasmEngineTest.sha(module), module, 64, TIMEOUT_MS);

@@ -14,28 +14,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import org.hpcfaas.testing.TestModules;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.hpcfaas.core.Outcome;
 
-class WasmEngineTest {
+class WasmEngineTest extends WithEngine {
   private static final long TIMEOUT_MS = 10_000;
-  @TempDir
-  static java.nio.file.Path scratch;
-  private static WasmEngine engine;
-
-  @BeforeAll
-  static void start() {
-    engine = new WasmEngine(new EngineSettings(4096, 1024, 1000, 0.125, scratch, 1 << 20));
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
-
   private record Run(Outcome outcome, byte[] output) {
     String text() {
       return new String(output, StandardCharsets.UTF_8);
