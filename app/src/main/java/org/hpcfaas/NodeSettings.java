@@ -30,6 +30,7 @@ public record NodeSettings(
     Duration idleTimeout,
     boolean sharedDataDir,
     Duration replicationTimeout,
+    Duration moduleGrace,
     boolean tls,
     Path secretDir,
     AsyncInvocations.Settings async,
@@ -91,7 +92,8 @@ public record NodeSettings(
             c.getString("wasm.scratch-dir").isEmpty()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-scratch")
                 : Path.of(c.getString("wasm.scratch-dir")).toAbsolutePath(),
-            c.getBytes("wasm.scratch-size")),
+            c.getBytes("wasm.scratch-size"),
+            c.getDuration("wasm.stall-allowance").toMillis()),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
                 limits.getInt("default-concurrency")),
@@ -104,10 +106,12 @@ public record NodeSettings(
         bulkBudget(limits.getBytes("bulk-memory-budget")),
         c.getBytes("invoke.stream-threshold"),
         c.getDuration("invoke.input-stall"),
-        new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait")),
+        new FunctionActor.QueueSettings(c.getInt("invoke.queue-size"), c.getDuration("invoke.max-queue-wait"),
+            c.getDuration("wasm.stall-allowance")),
         c.getDuration("invoke.idle-timeout"),
         c.getBoolean("cluster.shared-data-dir"),
         c.getDuration("cluster.replication-timeout"),
+        c.getDuration("cluster.module-grace"),
         tls(c.getString("cluster.transport")),
         c.getString("cluster.secret-dir").isBlank() ? null : Path.of(c.getString("cluster.secret-dir")).toAbsolutePath(),
         new AsyncInvocations.Settings(c.getDuration("async.retention"), c.getInt("async.max-records"),

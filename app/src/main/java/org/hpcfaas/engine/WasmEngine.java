@@ -30,13 +30,14 @@ public final class WasmEngine implements AutoCloseable {
 
   private final Engine engine;
   private final EngineSettings settings;
-  private final Watchdog watchdog = new Watchdog();
+  private final Watchdog watchdog;
   private final MemoryBudget budget;
   private final WasiShim shim = new WasiShim();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
 
   public WasmEngine(EngineSettings settings) {
     this.settings = settings;
+    this.watchdog = new Watchdog(settings.stallAllowanceMs());
     this.budget = new MemoryBudget(settings.memoryBudgetMb());
     this.engine = Engine.newBuilder("wasm")
         .option("engine.WarnInterpreterOnly", "false")

@@ -40,6 +40,7 @@ public final class FunctionRegistry {
   /** The highest version this node, as a name's owner, has handed out. */
   private final Map<String, Long> reserved = new java.util.HashMap<>();
   private volatile ModuleFetcher fetcher = sha -> Optional.empty();
+  private final java.util.List<java.util.function.Consumer<String>> onDelete = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FunctionRegistry(FunctionStore store, ModuleCompiler compiler, RegistrySettings settings) throws IOException {
     this.store = store;
@@ -53,6 +54,11 @@ public final class FunctionRegistry {
 
   public RegistrySettings settings() {
     return settings;
+  }
+
+  /** Called with the name of every function deleted here, once its tombstone is this node's state. */
+  public void onDelete(java.util.function.Consumer<String> listener) {
+    onDelete.add(listener);
   }
 
   /** Where modules missing from the local store come from (peers, in a cluster). */
@@ -213,6 +219,34 @@ public final class FunctionRegistry {
     return entry.name() + "@" + entry.version();
   }
 
+  /**
+   * Removes the modules no entry (committed or staged) refers to and that were last stored more than
+   * {@code grace} ago, so deploy/delete cycles do not fill the disk; the grace covers a deploy between
+   * storing its module and committing its entry. Returns how many were removed.
+   */
+  public int removeUnreferencedModules(java.time.Duration grace) throws IOException {
+    var cutoff = Instant.now().minus(grace);
+    int removed = 0;
+    for (var module : store.modules().entrySet()) {
+      if (module.getValue().isAfter(cutoff)) {
+        continue;
+      }
+      synchronized (this) {
+        boolean referenced = entries.values().stream().anyMatch(e -> !e.deleted() && e.spec().sha256().equals(module.getKey()))
+            || staged.values().stream().anyMatch(e -> !e.deleted() && e.spec().sha256().equals(module.getKey()));
+        if (!referenced) {
+          store.deleteModule(module.getKey());
+          compiler.evict(module.getKey());
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      log.info("Removed {} module(s) no function version refers to", removed);
+    }
+    return removed;
+  }
+
   /** Functions with entries staged but neither committed nor dropped (for the soak figures). */
   public synchronized int stagedCount() {
     return staged.size();
@@ -242,6 +276,7 @@ public final class FunctionRegistry {
     }
     if (entry.deleted()) {
       log.info("Deleted {} (v{})", entry.name(), entry.version());
+      onDelete.forEach(listener -> listener.accept(entry.name()));
     } else {
       var spec = entry.spec();
       log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", spec.name(), spec.version(),

@@ -47,7 +47,7 @@ class WorkerAnswerTest {
       received.incrementAndGet();
       request.discardEntityBytes(kit.system());
       return HttpResponse.create().withStatus(status).withEntity("worker failed");
-    });
+    }).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private WorkerUnavailable failureOfACallTo(String url) throws Exception {
