@@ -163,7 +163,8 @@ public final class RegistryReplication implements ModuleFetcher {
                 throw new UncheckedIOException(e);
               }
             }, io).toCompletableFuture();
-    return haveModule.thenCompose(v -> {
+    // off the caller's thread (an actor's, or a WASM thread's): it reads the module and writes files
+    return haveModule.thenComposeAsync(v -> {
       if (unversioned == null && registry.get(name).isEmpty()) {
         return CompletableFuture.completedFuture(Optional.<RegistryEntry>empty());
       }
@@ -178,7 +179,7 @@ public final class RegistryReplication implements ModuleFetcher {
         return CompletableFuture.failedFuture(new NotDurable("a newer change of " + name + " is already here"));
       }
       return stageOnMajority(entry).thenApply(Optional::of);
-    });
+    }, io);
   }
 
   private static FunctionSpec versioned(FunctionSpec s, long version) {

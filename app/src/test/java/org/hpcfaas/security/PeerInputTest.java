@@ -110,6 +110,11 @@ class PeerInputTest {
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
       assertTrue(ok.stored(), ok::toString);
       assertEquals(200, n1.get("/health").statusCode());
+      // staged, not served, until its owner commits it
+      assertEquals(404, n1.get("/v1/functions/fine").statusCode());
+      target.tell(new RegistryReplicator.Commit(good));
+      org.hpcfaas.testing.Await.until(Duration.ofSeconds(10), "fine committed",
+          () -> n1.get("/v1/functions/fine").statusCode() == 200);
       assertEquals("fine", TestNode.text(n1.invoke("fine", "fine")));
     }
   }
