@@ -4,6 +4,9 @@
 (module
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
   (import "hpcfaas_host" "readable" (func $readable (param i32) (result i32)))
   ;; The guest's memory; its limits are set to the guest's own when the guest is compiled.
   (memory (export "memory") 1)
@@ -32,6 +35,45 @@
         (br $next)))
     (i32.store (local.get $nread) (local.get $total))
     (i32.const 0))
+
+  ;; path_open as POSIX has it where the builtin differs: a directory opened with the right to write
+  ;; (O_DIRECTORY with FD_WRITE) is EISDIR (31), and a file that is not there ENOENT (44), not EIO (29).
+  (func (export "path_open") (param $fd i32) (param $dirflags i32) (param $path i32) (param $len i32) (param $oflags i32)
+      (param $base i64) (param $inheriting i64) (param $fdflags i32) (param $opened i32) (result i32)
+    (local $err i32)
+    (if (i32.and (i32.ne (i32.and (local.get $oflags) (i32.const 2)) (i32.const 0))
+                 (i64.ne (i64.and (local.get $base) (i64.const 64)) (i64.const 0)))
+      (then (return (i32.const 31))))
+    (local.set $err (call $path_open (local.get $fd) (local.get $dirflags) (local.get $path) (local.get $len)
+      (local.get $oflags) (local.get $base) (local.get $inheriting) (local.get $fdflags) (local.get $opened)))
+    (if (i32.eq (local.get $err) (i32.const 29))
+      (then (if (i32.eq (call $stat_errno (local.get $fd) (local.get $dirflags) (local.get $path) (local.get $len)) (i32.const 44))
+        (then (return (i32.const 44))))))
+    (local.get $err))
+
+  ;; The errno of path_filestat_get on a path; the 64 bytes it writes borrow address 0, put back after.
+  (func $stat_errno (param $fd i32) (param $flags i32) (param $path i32) (param $len i32) (result i32)
+    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64) (local $g i64) (local $h i64)
+    (local $err i32)
+    (if (i32.eqz (memory.size)) (then (return (i32.const 0))))
+    (local.set $a (i64.load (i32.const 0)))
+    (local.set $b (i64.load (i32.const 8)))
+    (local.set $c (i64.load (i32.const 16)))
+    (local.set $d (i64.load (i32.const 24)))
+    (local.set $e (i64.load (i32.const 32)))
+    (local.set $f (i64.load (i32.const 40)))
+    (local.set $g (i64.load (i32.const 48)))
+    (local.set $h (i64.load (i32.const 56)))
+    (local.set $err (call $path_filestat_get (local.get $fd) (local.get $flags) (local.get $path) (local.get $len) (i32.const 0)))
+    (i64.store (i32.const 0) (local.get $a))
+    (i64.store (i32.const 8) (local.get $b))
+    (i64.store (i32.const 16) (local.get $c))
+    (i64.store (i32.const 24) (local.get $d))
+    (i64.store (i32.const 32) (local.get $e))
+    (i64.store (i32.const 40) (local.get $f))
+    (i64.store (i32.const 48) (local.get $g))
+    (i64.store (i32.const 56) (local.get $h))
+    (local.get $err))
 
   ;; Preallocating file space is optional in WASI; the builtin answers ENOSYS, the standard ENOTSUP (58).
   (func (export "fd_allocate") (param i32 i64 i64) (result i32)

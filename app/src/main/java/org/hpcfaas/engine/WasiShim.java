@@ -20,7 +20,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+  private static final String[] EXPORTS =
+      {"fd_allocate", "fd_read", "path_open", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
 
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 
