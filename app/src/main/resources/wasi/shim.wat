@@ -7,7 +7,12 @@
   (import "wasi_snapshot_preview1" "path_open"
     (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $path_create_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_remove_directory" (func $path_remove_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_unlink_file" (func $path_unlink_file (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "hpcfaas_host" "readable" (func $readable (param i32) (result i32)))
+  (import "hpcfaas_host" "missing" (func $missing (result i32)))
   ;; The guest's memory; its limits are set to the guest's own when the guest is compiled.
   (memory (export "memory") 1)
 
@@ -36,44 +41,27 @@
     (i32.store (local.get $nread) (local.get $total))
     (i32.const 0))
 
-  ;; path_open as POSIX has it where the builtin differs: a directory opened with the right to write
-  ;; (O_DIRECTORY with FD_WRITE) is EISDIR (31), and a file that is not there ENOENT (44), not EIO (29).
-  (func (export "path_open") (param $fd i32) (param $dirflags i32) (param $path i32) (param $len i32) (param $oflags i32)
-      (param $base i64) (param $inheriting i64) (param $fdflags i32) (param $opened i32) (result i32)
-    (local $err i32)
-    (if (i32.and (i32.ne (i32.and (local.get $oflags) (i32.const 2)) (i32.const 0))
-                 (i64.ne (i64.and (local.get $base) (i64.const 64)) (i64.const 0)))
-      (then (return (i32.const 31))))
-    (local.set $err (call $path_open (local.get $fd) (local.get $dirflags) (local.get $path) (local.get $len)
-      (local.get $oflags) (local.get $base) (local.get $inheriting) (local.get $fdflags) (local.get $opened)))
-    (if (i32.eq (local.get $err) (i32.const 29))
-      (then (if (i32.eq (call $stat_errno (local.get $fd) (local.get $dirflags) (local.get $path) (local.get $len)) (i32.const 44))
-        (then (return (i32.const 44))))))
-    (local.get $err))
-
-  ;; The errno of path_filestat_get on a path; the 64 bytes it writes borrow address 0, put back after.
-  (func $stat_errno (param $fd i32) (param $flags i32) (param $path i32) (param $len i32) (result i32)
-    (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64) (local $f i64) (local $g i64) (local $h i64)
-    (local $err i32)
-    (if (i32.eqz (memory.size)) (then (return (i32.const 0))))
-    (local.set $a (i64.load (i32.const 0)))
-    (local.set $b (i64.load (i32.const 8)))
-    (local.set $c (i64.load (i32.const 16)))
-    (local.set $d (i64.load (i32.const 24)))
-    (local.set $e (i64.load (i32.const 32)))
-    (local.set $f (i64.load (i32.const 40)))
-    (local.set $g (i64.load (i32.const 48)))
-    (local.set $h (i64.load (i32.const 56)))
-    (local.set $err (call $path_filestat_get (local.get $fd) (local.get $flags) (local.get $path) (local.get $len) (i32.const 0)))
-    (i64.store (i32.const 0) (local.get $a))
-    (i64.store (i32.const 8) (local.get $b))
-    (i64.store (i32.const 16) (local.get $c))
-    (i64.store (i32.const 24) (local.get $d))
-    (i64.store (i32.const 32) (local.get $e))
-    (i64.store (i32.const 40) (local.get $f))
-    (i64.store (i32.const 48) (local.get $g))
-    (i64.store (i32.const 56) (local.get $h))
-    (local.get $err))
+  ;; The path calls, with the errno of a missing path corrected: the builtin reports EIO (29), or ENOTDIR
+  ;; (54) for a directory, where POSIX says ENOENT (44); the runtime's file system tells
+  ;; (hpcfaas_host.missing) whether a path was missing.
+  (func $enoent (param $err i32) (result i32)
+    (if (result i32) (i32.and (i32.or (i32.eq (local.get $err) (i32.const 29)) (i32.eq (local.get $err) (i32.const 54)))
+                              (call $missing))
+      (then (i32.const 44))
+      (else (local.get $err))))
+  (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
+    (call $enoent (call $path_open (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+      (local.get 5) (local.get 6) (local.get 7) (local.get 8))))
+  (func (export "path_filestat_get") (param i32 i32 i32 i32 i32) (result i32)
+    (call $enoent (call $path_filestat_get (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4))))
+  (func (export "path_create_directory") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_create_directory (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_remove_directory") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_remove_directory (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_unlink_file") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_unlink_file (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_rename") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (call $enoent (call $path_rename (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5))))
 
   ;; Preallocating file space is optional in WASI; the builtin answers ENOSYS, the standard ENOTSUP (58).
   (func (export "fd_allocate") (param i32 i64 i64) (result i32)
