@@ -235,6 +235,11 @@ public final class RegistryReplication implements ModuleFetcher {
     }).thenCompose(ok -> commit(entry, targets));
   }
 
+  /**
+   * Commits here, tells every peer, and answers once each has applied it (or the ack timeout passed: the
+   * change is durable already, a slow peer catches up by gossip), so that a client reading through any
+   * gateway right after the answer sees the change.
+   */
   private CompletionStage<RegistryEntry> commit(RegistryEntry entry, List<ActorRef<RegistryReplicator.Command>> targets) {
     return CompletableFuture.supplyAsync(() -> {
       try {
@@ -242,10 +247,14 @@ public final class RegistryReplication implements ModuleFetcher {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      targets.forEach(peer -> peer.tell(new RegistryReplicator.Commit(entry)));
       self.tell(new RegistryReplicator.Publish(entry));
       return entry;
-    }, io);
+    }, io).thenCompose(committed -> {
+      var applied = targets.stream().map(peer -> AskPattern.<RegistryReplicator.Command, RegistryReplicator.Ack>ask(peer,
+              replyTo -> new RegistryReplicator.Commit(entry, replyTo), ackTimeout, system.scheduler())
+          .toCompletableFuture().exceptionally(e -> null)).toArray(CompletableFuture[]::new);
+      return CompletableFuture.allOf(applied).thenApply(v -> committed);
+    });
   }
 
   /** Fetches a module from the first peer that has it; blocks (called off the actor threads). */

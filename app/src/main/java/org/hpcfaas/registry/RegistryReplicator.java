@@ -48,8 +48,8 @@ public final class RegistryReplicator {
   /** Stage this entry (its module, when given, stored durably; the entry not yet served), then acknowledge. */
   public record Replicate(RegistryEntry entry, Payload module, ActorRef<Ack> replyTo) implements Command {}
 
-  /** A majority staged this entry: make it this node's state. */
-  public record Commit(RegistryEntry entry) implements Command {}
+  /** A majority staged this entry: make it this node's state, then acknowledge. */
+  public record Commit(RegistryEntry entry, ActorRef<Ack> replyTo) implements Command {}
 
   /** This staged entry missed its majority: forget it. */
   public record Abort(String name, long version) implements Command {}
@@ -109,7 +109,8 @@ public final class RegistryReplicator {
         .onMessage(Propose.class, this::onPropose)
         .onMessage(Replicate.class, this::onReplicate)
         .onMessage(Commit.class, c -> {
-          learnOnce(c.entry());
+          CompletableFuture.runAsync(() -> learn(c.entry()), io).whenComplete((ok, error) -> c.replyTo().tell(
+              new Ack(node, error == null, error == null ? "" : String.valueOf(error.getMessage()))));
           return Behaviors.same();
         })
         .onMessage(Abort.class, a -> {

@@ -112,9 +112,11 @@ class PeerInputTest {
       assertEquals(200, n1.get("/health").statusCode());
       // staged, not served, until its owner commits it
       assertEquals(404, n1.get("/v1/functions/fine").statusCode());
-      target.tell(new RegistryReplicator.Commit(good));
-      org.hpcfaas.testing.Await.until(Duration.ofSeconds(10), "fine committed",
-          () -> n1.get("/v1/functions/fine").statusCode() == 200);
+      RegistryReplicator.Ack committed = AskPattern.<RegistryReplicator.Command, RegistryReplicator.Ack>ask(target,
+              replyTo -> new RegistryReplicator.Commit(good, replyTo), Duration.ofSeconds(10), system.scheduler())
+          .toCompletableFuture().get(15, TimeUnit.SECONDS);
+      assertTrue(committed.stored(), committed::toString);
+      assertEquals(200, n1.get("/v1/functions/fine").statusCode());
       assertEquals("fine", TestNode.text(n1.invoke("fine", "fine")));
     }
   }
