@@ -8,6 +8,7 @@ import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
 import org.hpcfaas.engine.EngineSettings;
+import org.hpcfaas.engine.WarmUp;
 import org.hpcfaas.registry.Volumes;
 import org.hpcfaas.transport.Mode;
 
@@ -67,6 +68,13 @@ public record NodeSettings(
     return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
   }
 
+  /** Quoted HOCON keys ({@code "engine.CompilerThreads" = 1}) to Truffle option names and values. */
+  private static java.util.Map<String, String> engineOptions(Config options) {
+    var map = new java.util.TreeMap<String, String>();
+    options.root().forEach((key, value) -> map.put(key, String.valueOf(value.unwrapped())));
+    return map;
+  }
+
   public static NodeSettings from(Config root) {
     var c = root.getConfig("hpcfaas");
     var mode = Mode.of(c.getString("mode"));
@@ -91,7 +99,10 @@ public record NodeSettings(
             c.getString("wasm.scratch-dir").isEmpty()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-scratch")
                 : Path.of(c.getString("wasm.scratch-dir")).toAbsolutePath(),
-            c.getBytes("wasm.scratch-size")),
+            c.getBytes("wasm.scratch-size"),
+            engineOptions(c.getConfig("wasm.engine-options")),
+            new WarmUp.Settings(c.getInt("wasm.warm-up.calls"), c.getDuration("wasm.warm-up.time"),
+                c.getString("wasm.warm-up.input"))),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
                 limits.getInt("default-concurrency")),
