@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hpcfaas.core.ModuleKind;
 import org.hpcfaas.core.Outcome;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class WarmUp implements AutoCloseable {
   private final Settings settings;
   private final byte[] input;
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong calls = new AtomicLong();
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     var t = new Thread(r, "hpcfaas-warm-up");
     t.setDaemon(true);
@@ -50,6 +52,10 @@ public final class WarmUp implements AutoCloseable {
 
   int pending() {
     return pending.get();
+  }
+
+  long calls() {
+    return calls.get();
   }
 
   void submit(CompiledModule module, long timeoutMs) {
@@ -86,6 +92,7 @@ public final class WarmUp implements AutoCloseable {
     while (n < settings.calls() && stillWanted(module, deadline) && engine.budget().tryReserve(module.memoryMb())) {
       var outcome = engine.runReserved(module, invocation(), callLimit(timeoutMs, deadline));
       n++;
+      calls.incrementAndGet();
       if (!normal(outcome)) {
         break;
       }
@@ -108,6 +115,7 @@ public final class WarmUp implements AutoCloseable {
       while (n < settings.calls() && stillWanted(module, deadline)) {
         var outcome = engine.call(instance, invocation(), callLimit(timeoutMs, deadline));
         n++;
+        calls.incrementAndGet();
         if (!normal(outcome)) {
           break;
         }

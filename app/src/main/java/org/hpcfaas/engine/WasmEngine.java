@@ -139,6 +139,11 @@ public final class WasmEngine implements AutoCloseable {
     return warmUp.pending();
   }
 
+  /** Warm-up calls run so far, all modules together. */
+  public long warmUpCalls() {
+    return warmUp.calls();
+  }
+
   /** Runs a command module in a fresh instance: {@code _start}, exit code 0 is success. */
   public Outcome runCommand(CompiledModule module, Invocation inv, long timeoutMs) {
     if (!reserve(module.memoryMb())) {
