@@ -22,6 +22,7 @@ import org.hpcfaas.api.FunctionRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.JsonResponses;
+import org.hpcfaas.api.MapRoutes;
 import org.hpcfaas.api.NodeRoutes;
 import org.hpcfaas.api.TokenRoutes;
 import org.hpcfaas.api.WebSocketRoutes;
@@ -29,6 +30,7 @@ import org.hpcfaas.async.AsyncInvocations;
 import org.hpcfaas.auth.ClusterSecret;
 import org.hpcfaas.auth.TokenReplicator;
 import org.hpcfaas.auth.TokenStore;
+import org.hpcfaas.batch.MapJobs;
 import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.Worker;
 import org.hpcfaas.engine.WasmEngine;
@@ -171,8 +173,10 @@ public final class Node implements AutoCloseable {
           settings.bodyTimeout().toMillis());
       var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry, async, responses,
           materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
+      var maps = new MapRoutes(registry, quotas, invoker, placement, new MapJobs(settings.map().jobs(), materializer),
+          settings.map(), responses, json, materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis());
       var node = new NodeRoutes(system, placement, stats, metrics, responses, settings.mode().toString());
-      Route api = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations,
+      Route api = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations, maps,
           new TokenRoutes(tokens, tokenReplicator, json, responses, materializer), node).route();
       Route routes = transport.workerRoutes().map(internal -> Directives.concat(internal, api)).orElse(api);
       var binding = new HttpServer(responses)

@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.batch.MapSettings;
 import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
@@ -36,7 +38,8 @@ public record NodeSettings(
     int recentInvocations,
     boolean authEnabled,
     boolean faultInjection,
-    Volumes volumes) {
+    Volumes volumes,
+    MapSettings map) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -116,6 +119,9 @@ public record NodeSettings(
         c.getInt("log.recent-per-function"),
         authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
         c.getBoolean("testing.fault-injection"),
-        Volumes.from(c.getConfig("volumes")));
+        Volumes.from(c.getConfig("volumes")),
+        new MapSettings(c.getInt("map.max-concurrency"), c.getBytes("map.max-async-input-size"),
+            new MapJobs.Settings(c.getDuration("map.retention"), c.getInt("map.max-jobs"),
+                c.getBytes("map.max-total-output"))));
   }
 }

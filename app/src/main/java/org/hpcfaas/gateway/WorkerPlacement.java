@@ -91,6 +91,15 @@ public final class WorkerPlacement {
     return w.slots() - nodeLoad.computeIfAbsent(w.address(), a -> new AtomicInteger()).get();
   }
 
+  /** The WASM slots of every live worker not taken by this gateway's calls; at least 1. */
+  public int freeSlots() {
+    int free = 0;
+    for (var w : workers) {
+      free += Math.max(0, free(w));
+    }
+    return Math.max(1, free);
+  }
+
   /** Calls in flight from this gateway on each node. */
   public Map<Address, Integer> load() {
     var snapshot = new java.util.TreeMap<Address, Integer>(Comparator.comparing(Address::toString));
