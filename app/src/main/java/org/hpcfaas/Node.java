@@ -94,6 +94,11 @@ public final class Node implements AutoCloseable {
     roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
     settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
     roles.add(Worker.SLOTS_ROLE_PREFIX + settings.wasmThreads());
+    if (settings.drainsAtMs() > 0) {
+      roles.add(Worker.DRAINS_ROLE_PREFIX + settings.drainsAtMs());
+      log.info("This node drains at {} (its allocation's end, hpcfaas.drain): it takes no call that could outlast it",
+          java.time.Instant.ofEpochMilli(settings.drainsAtMs()));
+    }
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
     var secret = clusterSecret(settings);
     if (settings.tls()) {

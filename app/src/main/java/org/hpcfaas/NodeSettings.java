@@ -39,7 +39,8 @@ public record NodeSettings(
     boolean authEnabled,
     boolean faultInjection,
     Volumes volumes,
-    MapSettings map) {
+    MapSettings map,
+    long drainsAtMs) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -63,6 +64,11 @@ public record NodeSettings(
       case "tcp" -> false;
       default -> throw new IllegalArgumentException("hpcfaas.cluster.transport must be tls or tcp, got " + transport);
     };
+  }
+
+  /** The end of the allocation (epoch seconds; 0 = none) less the margin, in epoch milliseconds; 0 = never. */
+  private static long drainsAt(long endTimeSeconds, Duration margin) {
+    return endTimeSeconds <= 0 ? 0 : Math.max(1, endTimeSeconds * 1000 - margin.toMillis());
   }
 
   /** 0: a quarter of the maximum heap. */
@@ -122,6 +128,7 @@ public record NodeSettings(
         Volumes.from(c.getConfig("volumes")),
         new MapSettings(c.getInt("map.max-concurrency"), c.getBytes("map.max-async-input-size"),
             new MapJobs.Settings(c.getDuration("map.retention"), c.getInt("map.max-jobs"),
-                c.getBytes("map.max-total-output"))));
+                c.getBytes("map.max-total-output"))),
+        drainsAt(c.getLong("drain.end-time"), c.getDuration("drain.margin")));
   }
 }

@@ -48,7 +48,7 @@ public final class PlacedInvoker implements Invoker {
     var result = new CompletableFuture<InvocationResult>();
     WorkerPlacement.Ticket ticket;
     try {
-      ticket = placement.begin(spec.name(), volumesOf(spec), result, avoid);
+      ticket = placement.begin(spec.name(), volumesOf(spec), spec.limits().timeoutMs(), result, avoid);
     } catch (WorkerUnavailable e) {
       return CompletableFuture.failedFuture(e);
     }
