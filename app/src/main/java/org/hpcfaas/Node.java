@@ -31,6 +31,8 @@ import org.hpcfaas.auth.ClusterSecret;
 import org.hpcfaas.auth.TokenReplicator;
 import org.hpcfaas.auth.TokenStore;
 import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.cache.CachingInvoker;
+import org.hpcfaas.cache.ResultCache;
 import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.Worker;
 import org.hpcfaas.engine.WasmEngine;
@@ -156,13 +158,18 @@ public final class Node implements AutoCloseable {
               new Guardian.Actors(stats.behavior(), invocationLog.service(), async.lookup(),
                   MembershipWatcher.create(placement, settings.mode().toString()), MembershipWatcher.announcer(),
                   replication.replicator(address), TokenReplicator.behavior(tokens),
-                  WorkerActor.create(runner, settings.queue(), settings.idleTimeout()), transport.actors()),
+                  WorkerActor.create(runner, settings.queue(), settings.idleTimeout()),
+                  ResultCache.create(settings.dataDir().resolve("cache"), settings.cache().maxBytes()),
+                  transport.actors()),
               replyTo), java.time.Duration.ofSeconds(10), system.scheduler())
           .toCompletableFuture().get();
       replication.publishThrough(actors.registryReplicator());
       WorkerService worker = new LocalWorker(actors.worker(), system.scheduler(), settings.queue());
       transport.start(worker, cluster.selfMember().hasRole("worker")).toCompletableFuture().get(60, TimeUnit.SECONDS);
-      Invoker invoker = new PlacedInvoker(placement, cluster.selfMember().address(), worker, transport);
+      Invoker invoker = new CachingInvoker(new PlacedInvoker(placement, cluster.selfMember().address(), worker, transport),
+          actors.resultCache(), system.scheduler(), materializer, settings.cache(),
+          metrics.counter("hpcfaas_cache_hits", "Calls of cached functions answered from the result cache"),
+          metrics.counter("hpcfaas_cache_misses", "Calls of cached functions that found no output in the cache and ran"));
 
       var responses = new JsonResponses(json);
       var tokenReplicator = new TokenReplicator(actors.tokenReplicator());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.hpcfaas.async.AsyncInvocations;
 import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.cache.CachingInvoker;
 import org.hpcfaas.batch.MapSettings;
 import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
@@ -40,7 +41,8 @@ public record NodeSettings(
     boolean faultInjection,
     Volumes volumes,
     MapSettings map,
-    long drainsAtMs) {
+    long drainsAtMs,
+    CachingInvoker.Settings cache) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -129,6 +131,8 @@ public record NodeSettings(
         new MapSettings(c.getInt("map.max-concurrency"), c.getBytes("map.max-async-input-size"),
             new MapJobs.Settings(c.getDuration("map.retention"), c.getInt("map.max-jobs"),
                 c.getBytes("map.max-total-output"))),
-        drainsAt(c.getLong("drain.end-time"), c.getDuration("drain.margin")));
+        drainsAt(c.getLong("drain.end-time"), c.getDuration("drain.margin")),
+        new CachingInvoker.Settings(c.getBytes("cache.max-size"), c.getBytes("cache.max-entry-size"),
+            c.getDuration("cache.lookup-timeout")));
   }
 }
