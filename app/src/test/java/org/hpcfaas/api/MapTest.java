@@ -200,4 +200,54 @@ class MapTest {
     assertEquals(404, missing.statusCode());
     assertEquals("urn:hpcfaas:problem:map-not-found", json(missing).get("type").asText());
   }
+
+  /**
+   * Runs last (its cluster is its own): a node that leaves mid-map loses the records it was running; those
+   * of an idempotent function run again on another worker, so every record succeeds.
+   */
+  @Test
+  void recordsOfAnIdempotentFunctionLostWithTheirNodeRunAgainElsewhere(@TempDir Path own) throws Exception {
+    var cluster = TestNode.startCluster(own, 3, "hpcfaas.wasm.threads = 1\n");
+    try {
+      var gateway = cluster.get(0);
+      var leaving = cluster.get(2);
+      assertEquals(201, gateway.deploy("spin", TestModules.testFunction("spin"), "idempotent=true&concurrency=2").statusCode());
+      Await.until(Duration.ofSeconds(30), "spin everywhere", () -> cluster.stream().allMatch(n ->
+          Await.quietly(() -> n.get("/v1/functions/spin").statusCode() == 200)));
+      int total = 120;
+      var input = IntStream.range(0, total).mapToObj(i -> "20").collect(Collectors.joining("\n"));
+      var r = gateway.send(HttpRequest.newBuilder(URI.create(gateway.url + "/v1/functions/spin/map?async=true&concurrency=6"))
+          .POST(HttpRequest.BodyPublishers.ofString(input)));
+      assertEquals(202, r.statusCode(), () -> text(r));
+      var location = r.headers().firstValue("Location").orElseThrow();
+      var leavingAddress = "pekko://hpcfaas@" + leaving.clusterAddress();
+      Await.until(Duration.ofSeconds(120), "a record ran on the node that will leave", () -> lines(gateway.get(location + "/results"))
+          .stream().anyMatch(l -> l.path("node").asText().equals(leavingAddress)));
+      long doneBefore = json(gateway.get(location)).get("done").asLong();
+      leaving.node.system().terminate();
+      org.junit.jupiter.api.Assumptions.assumeTrue(doneBefore < total, "the map ended before the node left");
+      Await.until(Duration.ofSeconds(180), "the map completed", () ->
+          json(gateway.get(location)).get("status").asText().equals("completed"));
+      var progress = json(gateway.get(location));
+      assertEquals(total, progress.get("done").asInt());
+      assertEquals(0, progress.get("failed").asInt(), () -> "failed records: " + text(gatewayResults(gateway, location)));
+      assertTrue(lines(gateway.get(location + "/results")).stream().allMatch(l -> l.get("output").asText().equals("spun 20")));
+    } finally {
+      cluster.reversed().forEach(n -> {
+        try {
+          n.close();
+        } catch (RuntimeException e) {
+          // the node that left is already stopped
+        }
+      });
+    }
+  }
+
+  private static HttpResponse<byte[]> gatewayResults(TestNode gateway, String location) {
+    try {
+      return gateway.get(location + "/results");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
