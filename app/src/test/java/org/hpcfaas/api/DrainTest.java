@@ -48,4 +48,10 @@ class DrainTest {
     assertTrue(problem.get("detail").asText().contains("drains"), problem::toString);
     assertEquals(0, json(node.get("/v1/functions/long/logs")).size(), "the call never ran");
   }
+
+  @Test
+  void theClusterViewTellsWhenTheNodeDrains() throws Exception {
+    var member = json(node.get("/v1/cluster")).get("members").get(0);
+    assertTrue(member.get("drainsAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), member::toString);
+  }
 }
