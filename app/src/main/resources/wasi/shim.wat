@@ -4,7 +4,15 @@
 (module
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $path_create_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_remove_directory" (func $path_remove_directory (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_unlink_file" (func $path_unlink_file (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_rename" (func $path_rename (param i32 i32 i32 i32 i32 i32) (result i32)))
   (import "hpcfaas_host" "readable" (func $readable (param i32) (result i32)))
+  (import "hpcfaas_host" "missing" (func $missing (result i32)))
   ;; The guest's memory; its limits are set to the guest's own when the guest is compiled.
   (memory (export "memory") 1)
 
@@ -32,6 +40,28 @@
         (br $next)))
     (i32.store (local.get $nread) (local.get $total))
     (i32.const 0))
+
+  ;; The path calls, with the errno of a missing path corrected: the builtin reports EIO (29), or ENOTDIR
+  ;; (54) for a directory, where POSIX says ENOENT (44); the runtime's file system tells
+  ;; (hpcfaas_host.missing) whether a path was missing.
+  (func $enoent (param $err i32) (result i32)
+    (if (result i32) (i32.and (i32.or (i32.eq (local.get $err) (i32.const 29)) (i32.eq (local.get $err) (i32.const 54)))
+                              (call $missing))
+      (then (i32.const 44))
+      (else (local.get $err))))
+  (func (export "path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
+    (call $enoent (call $path_open (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+      (local.get 5) (local.get 6) (local.get 7) (local.get 8))))
+  (func (export "path_filestat_get") (param i32 i32 i32 i32 i32) (result i32)
+    (call $enoent (call $path_filestat_get (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4))))
+  (func (export "path_create_directory") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_create_directory (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_remove_directory") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_remove_directory (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_unlink_file") (param i32 i32 i32) (result i32)
+    (call $enoent (call $path_unlink_file (local.get 0) (local.get 1) (local.get 2))))
+  (func (export "path_rename") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (call $enoent (call $path_rename (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5))))
 
   ;; Preallocating file space is optional in WASI; the builtin answers ENOSYS, the standard ENOTSUP (58).
   (func (export "fd_allocate") (param i32 i64 i64) (result i32)

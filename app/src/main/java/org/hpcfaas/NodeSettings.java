@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.cache.CachingInvoker;
+import org.hpcfaas.batch.MapSettings;
 import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
@@ -37,7 +40,10 @@ public record NodeSettings(
     int recentInvocations,
     boolean authEnabled,
     boolean faultInjection,
-    Volumes volumes) {
+    Volumes volumes,
+    MapSettings map,
+    long drainsAtMs,
+    CachingInvoker.Settings cache) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -61,6 +67,11 @@ public record NodeSettings(
       case "tcp" -> false;
       default -> throw new IllegalArgumentException("hpcfaas.cluster.transport must be tls or tcp, got " + transport);
     };
+  }
+
+  /** The end of the allocation (epoch seconds; 0 = none) less the margin, in epoch milliseconds; 0 = never. */
+  private static long drainsAt(long endTimeSeconds, Duration margin) {
+    return endTimeSeconds <= 0 ? 0 : Math.max(1, endTimeSeconds * 1000 - margin.toMillis());
   }
 
   /** 0: a quarter of the maximum heap. */
@@ -127,6 +138,12 @@ public record NodeSettings(
         c.getInt("log.recent-per-function"),
         authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
         c.getBoolean("testing.fault-injection"),
-        Volumes.from(c.getConfig("volumes")));
+        Volumes.from(c.getConfig("volumes")),
+        new MapSettings(c.getInt("map.max-concurrency"), c.getBytes("map.max-async-input-size"),
+            new MapJobs.Settings(c.getDuration("map.retention"), c.getInt("map.max-jobs"),
+                c.getBytes("map.max-total-output"))),
+        drainsAt(c.getLong("drain.end-time"), c.getDuration("drain.margin")),
+        new CachingInvoker.Settings(c.getBytes("cache.max-size"), c.getBytes("cache.max-entry-size"),
+            c.getDuration("cache.lookup-timeout")));
   }
 }

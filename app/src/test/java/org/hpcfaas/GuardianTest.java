@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GuardianTest {
   private static final Set<String> SUPERVISED = Set.of("node-stats", "invocation-log", "async-invocations",
-      "membership", "worker-ready", "registry-replicator", "token-replicator", "worker");
+      "membership", "worker-ready", "registry-replicator", "token-replicator", "worker", "result-cache");
 
   @TempDir
   Path data;
@@ -62,9 +62,6 @@ class GuardianTest {
       for (var node : nodes) {
         var hit = new HashSet<>(injectFault(node));
         assertTrue(hit.containsAll(SUPERVISED), () -> "faults injected into " + hit);
-        if (mode.equals("http")) {
-          assertTrue(hit.contains("internal-key"), () -> "faults injected into " + hit);
-        }
       }
 
       // answers

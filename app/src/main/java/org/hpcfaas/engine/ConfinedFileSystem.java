@@ -37,9 +37,11 @@ final class ConfinedFileSystem implements FileSystem {
   private final FileSystem host = FileSystem.newDefaultFileSystem();
   private final List<Root> roots;
   private final ScratchSpace scratch;
+  private final MissingPath missing;
 
   /** {@code preopens} with host paths that exist; {@code scratch} is also writable. */
-  ConfinedFileSystem(List<Preopen> preopens, ScratchSpace scratch) throws IOException {
+  ConfinedFileSystem(List<Preopen> preopens, ScratchSpace scratch, MissingPath missing) throws IOException {
+    this.missing = missing;
     var list = new java.util.ArrayList<Root>();
     for (var p : preopens) {
       list.add(new Root(p.hostPath().toRealPath(), Path.of(p.guestPath()), p.readOnly()));
@@ -58,6 +60,7 @@ final class ConfinedFileSystem implements FileSystem {
    * the mount they name. Anything else is refused later by {@link #check}.
    */
   private Path host(Path path) {
+    missing.clear();
     var absolute = host.toAbsolutePath(path).normalize();
     for (var r : roots) {
       if (absolute.startsWith(r.dir())) {
@@ -124,6 +127,20 @@ final class ConfinedFileSystem implements FileSystem {
     }
   }
 
+  private SeekableByteChannel openHost(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+      throws IOException {
+    try {
+      return host.newByteChannel(path, options, attrs);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
+  }
+
+  private NoSuchFileException missing(NoSuchFileException e) {
+    missing.mark();
+    return e;
+  }
+
   private Root rootOf(Path real) {
     for (var r : roots) {
       if (real.startsWith(r.dir())) {
@@ -166,14 +183,22 @@ final class ConfinedFileSystem implements FileSystem {
     if (root.readOnly() && modes.contains(AccessMode.WRITE)) {
       throw new java.nio.file.AccessDeniedException(path.toString(), null, "read-only mount");
     }
-    host.checkAccess(path, modes, linkOptions);
+    try {
+      host.checkAccess(path, modes, linkOptions);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
   public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
     dir = host(dir);
     check(dir, false, true);
-    host.createDirectory(dir, attrs);
+    try {
+      host.createDirectory(dir, attrs);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -181,7 +206,11 @@ final class ConfinedFileSystem implements FileSystem {
     path = host(path);
     var root = check(path, false, true);
     long size = inScratch(root) ? sizeOf(path) : 0;
-    host.delete(path);
+    try {
+      host.delete(path);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
     scratch.shrink(size);
   }
 
@@ -209,10 +238,10 @@ final class ConfinedFileSystem implements FileSystem {
   private SeekableByteChannel quota(Root root, Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
     if (!options.contains(StandardOpenOption.WRITE) && !options.contains(StandardOpenOption.APPEND) || !inScratch(root)) {
-      return host.newByteChannel(path, options, attrs);
+      return openHost(path, options, attrs);
     }
     long before = sizeOf(path);
-    var channel = host.newByteChannel(path, options, attrs);
+    var channel = openHost(path, options, attrs);
     scratch.shrink(before - channel.size());
     return new QuotaChannel(channel, scratch);
   }
@@ -230,7 +259,11 @@ final class ConfinedFileSystem implements FileSystem {
   public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
     dir = host(dir);
     check(dir, true, false);
-    return host.newDirectoryStream(dir, filter);
+    try {
+      return host.newDirectoryStream(dir, filter);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -242,21 +275,33 @@ final class ConfinedFileSystem implements FileSystem {
   public Path toRealPath(Path path, LinkOption... linkOptions) throws IOException {
     path = host(path);
     check(path, follows(linkOptions), false);
-    return host.toRealPath(path, linkOptions);
+    try {
+      return host.toRealPath(path, linkOptions);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
     path = host(path);
     check(path, follows(options), false);
-    return host.readAttributes(path, attributes, options);
+    try {
+      return host.readAttributes(path, attributes, options);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
     path = host(path);
     check(path, follows(options), true);
-    host.setAttribute(path, attribute, value, options);
+    try {
+      host.setAttribute(path, attribute, value, options);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -265,7 +310,11 @@ final class ConfinedFileSystem implements FileSystem {
     target = host(target);
     check(source, true, false);
     check(target, false, true);
-    host.copy(source, target, options);
+    try {
+      host.copy(source, target, options);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -274,7 +323,11 @@ final class ConfinedFileSystem implements FileSystem {
     target = host(target);
     check(source, false, true);
     check(target, false, true);
-    host.move(source, target, options);
+    try {
+      host.move(source, target, options);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -283,21 +336,33 @@ final class ConfinedFileSystem implements FileSystem {
     existing = host(existing);
     check(link, false, true);
     check(existing, false, false);
-    host.createLink(link, existing);
+    try {
+      host.createLink(link, existing);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
   public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
     link = host(link);
     check(link, false, true);
-    host.createSymbolicLink(link, target, attrs);
+    try {
+      host.createSymbolicLink(link, target, attrs);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
   public Path readSymbolicLink(Path link) throws IOException {
     link = host(link);
     check(link, false, false);
-    return host.readSymbolicLink(link);
+    try {
+      return host.readSymbolicLink(link);
+    } catch (NoSuchFileException e) {
+      throw missing(e);
+    }
   }
 
   @Override
@@ -322,7 +387,7 @@ final class ConfinedFileSystem implements FileSystem {
 
     WriteOnDemandChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>[] attrs, boolean follow)
         throws IOException {
-      super(host.newByteChannel(path, readOnly(options), attrs));
+      super(openHost(path, readOnly(options), attrs));
       this.path = path;
       this.options = options;
       this.attrs = attrs;

@@ -20,7 +20,9 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "path_create_directory", "path_filestat_get",
+      "path_open", "path_remove_directory", "path_rename", "path_unlink_file", "sock_accept", "sock_recv", "sock_send",
+      "sock_shutdown"};
 
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 
@@ -37,12 +39,14 @@ final class WasiShim {
   }
 
   /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
-  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin) {
+  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, MissingPath missing) {
     if (module.shim() == null) {
       return ctx.eval(module.source()).newInstance().getMember("exports");
     }
     ProxyExecutable readable = args -> args[0].asInt() != 0 || stdin.readyNow() ? 1 : 0;
-    var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable))));
+    ProxyExecutable wasMissing = args -> missing.take() ? 1 : 0;
+    var host = ProxyObject.fromMap(Map.of("hpcfaas_host",
+        ProxyObject.fromMap(Map.of("readable", readable, "missing", wasMissing))));
     var shim = ctx.eval(module.shim()).newInstance(host).getMember("exports");
     var memory = shim.getMember("memory");
     var poll = new PollOneoff(stdin);

@@ -117,11 +117,12 @@ public final class WasmEngine implements AutoCloseable {
 
   private void validate(CompiledModule module, long timeoutMs) throws InvalidModuleException {
     var err = new StderrTail(settings.stderrTailBytes());
+    var missing = new MissingPath();
     var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err,
-        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null);
+        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null, missing);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS);
+      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, missing);
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -160,11 +161,12 @@ public final class WasmEngine implements AutoCloseable {
     var control = new CallControl();
     var in = new GuardedInput(inv.stdin(), control);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
+    var missing = new MissingPath();
     ScratchSpace scratch = null;
     Context ctx;
     try {
       scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
-      ctx = newContext(in, out, err, inv, scratch);
+      ctx = newContext(in, out, err, inv, scratch, missing);
     } catch (RuntimeException e) {
       if (scratch != null) {
         scratch.close();
@@ -175,7 +177,7 @@ public final class WasmEngine implements AutoCloseable {
     try {
       var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
-        Value exports = WasiShim.instantiate(ctx, module, in);
+        Value exports = WasiShim.instantiate(ctx, module, in, missing);
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
@@ -204,12 +206,13 @@ public final class WasmEngine implements AutoCloseable {
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
+    var missing = new MissingPath();
     ScratchSpace scratch;
     Context ctx;
     try {
       scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
       try {
-        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch);
+        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch, missing);
       } catch (RuntimeException e) {
         scratch.close();
         throw e;
@@ -220,7 +223,7 @@ public final class WasmEngine implements AutoCloseable {
     }
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin);
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, missing);
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {
@@ -286,7 +289,8 @@ public final class WasmEngine implements AutoCloseable {
    * A Context for one guest: exactly the call's argv and environment, and no host access but its
    * preopens (in order, from fd 3) and, after them, its scratch directory at /tmp.
    */
-  private Context newContext(InputStream in, OutputStream out, OutputStream err, Invocation inv, ScratchSpace scratch) {
+  private Context newContext(InputStream in, OutputStream out, OutputStream err, Invocation inv, ScratchSpace scratch,
+      MissingPath missing) {
     var builder = Context.newBuilder("wasm")
         .engine(engine)
         .option("wasm.Builtins", "wasi_snapshot_preview1")
@@ -301,7 +305,7 @@ public final class WasmEngine implements AutoCloseable {
       dirs.add(Preopen.SCRATCH + "::" + scratch.dir());
       try {
         builder.option("wasm.WasiMapDirs", String.join(",", dirs))
-            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch)).build());
+            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch, missing)).build());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("a mount's directory is not there: " + e.getMessage(), e);
       }

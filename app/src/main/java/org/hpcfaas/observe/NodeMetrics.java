@@ -80,6 +80,11 @@ public final class NodeMetrics {
   }
 
   /** The count of a function's calls running on this worker (the caller increments and decrements it). */
+  /** A counter of this node's, registered under {@code name} (exported as {@code name_total}). */
+  public Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
   public AtomicInteger inFlight(String function) {
     return inFlight.computeIfAbsent(function, f -> {
       var count = new AtomicInteger();

@@ -139,7 +139,7 @@ public final class FunctionRegistry {
    * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
   public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner, GuestSetup guest) {
+      boolean cached, String owner, GuestSetup guest) {
     String sha256 = sha256(module);
     return compiler.onPool(name, () -> {
       try {
@@ -147,13 +147,13 @@ public final class FunctionRegistry {
         store.putModule(sha256, module);
         synchronized (this) {
           var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, kind, limits, idempotent,
-              owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts());
+              owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts(), cached);
           var entry = RegistryEntry.of(spec);
           store.putEntry(entry);
           entries.put(name, entry);
           log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", name, spec.version(),
               module.length, kind, sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency(),
-              idempotent ? ", idempotent" : "");
+              (idempotent ? ", idempotent" : "") + (cached ? ", cached" : ""));
           return entry;
         }
       } catch (DeployRejected e) {

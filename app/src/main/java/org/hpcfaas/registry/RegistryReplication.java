@@ -71,8 +71,8 @@ public final class RegistryReplication implements ModuleFetcher {
   }
 
   public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner, GuestSetup guest) {
-    return registry.deploy(name, module, limits, idempotent, owner, guest)
+      boolean cached, String owner, GuestSetup guest) {
+    return registry.deploy(name, module, limits, idempotent, cached, owner, guest)
         .thenCompose(entry -> replicate(entry, module))
         .thenApply(RegistryEntry::spec);
   }

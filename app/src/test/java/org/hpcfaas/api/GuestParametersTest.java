@@ -80,14 +80,13 @@ class GuestParametersTest {
 
   @Test
   void environmentIsTheCallersParametersPlusTheRuntimesOwnAndNoSteeringParameter() throws Exception {
-    var r = invoke("env", "alpha=1&beta=two%20words&arg=x&transfer=bulk&access_token=" + admin);
+    var r = invoke("env", "alpha=1&beta=two%20words&arg=x&transfer=bulk&stream=false");
     assertEquals(200, r.statusCode(), () -> text(r));
     var lines = text(r).lines().sorted().toList();
     assertEquals(4, lines.size(), text(r));
     assertEquals("HPCFAAS_FUNCTION=env", lines.get(0));
     assertTrue(lines.get(1).startsWith("HPCFAAS_INVOCATION_ID="), lines.get(1));
     assertEquals(List.of("alpha=1", "beta=two words"), lines.subList(2, 4));
-    assertTrue(text(r).indexOf(admin) < 0, "the caller's token never reaches the guest");
   }
 
   @Test

@@ -93,6 +93,13 @@ class VolumesTest {
   }
 
   @Test
+  void aMissingPathIsEnoentAsCProgramsExpect() throws Exception {
+    assertEquals(List.of("errno 44", "errno 44", "errno 44"),
+        run("files", "read", "/data/no-such-file", "list", "/work/no-such-dir", "write", "/work/no-such-dir/x", "1"),
+        "ENOENT (44 in wasi-libc), where GraalWasm's WASI says EIO");
+  }
+
+  @Test
   void readOnlyMountsRefuseWritesWithAnErrnoNotATrap() throws Exception {
     var out = run("files", "write", "/data/new.txt", "x", "write", "/view/new.txt", "x", "mkdir", "/data/d");
     assertEquals(3, out.size(), out::toString);
