@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.hpcfaas.auth.TokenReplicator;
+import org.hpcfaas.cache.ResultCache;
 import org.hpcfaas.gateway.MembershipWatcher;
 import org.hpcfaas.registry.RegistryReplicator;
 import org.hpcfaas.worker.WorkerActor;
@@ -37,11 +38,12 @@ public final class Guardian {
   public record Actors(Behavior<?> nodeStats, Behavior<?> invocationLog, Behavior<?> asyncInvocations,
       Behavior<Object> membership, Behavior<MembershipWatcher.SelfReady> workerReady,
       Behavior<RegistryReplicator.Command> registryReplicator, Behavior<TokenReplicator.Command> tokenReplicator,
-      Behavior<WorkerActor.Command> worker, Map<String, Behavior<?>> transport) {}
+      Behavior<WorkerActor.Command> worker, Behavior<ResultCache.Command> resultCache,
+      Map<String, Behavior<?>> transport) {}
 
   public record Started(ActorRef<Object> membership, ActorRef<MembershipWatcher.SelfReady> workerReady,
       ActorRef<RegistryReplicator.Command> registryReplicator, ActorRef<TokenReplicator.Command> tokenReplicator,
-      ActorRef<WorkerActor.Command> worker) {}
+      ActorRef<WorkerActor.Command> worker, ActorRef<ResultCache.Command> resultCache) {}
 
   /**
    * For tests only, with {@code hpcfaas.testing.fault-injection = on}: makes every actor the Guardian
@@ -67,7 +69,8 @@ public final class Guardian {
               spawn(ctx, a.workerReady(), "worker-ready", faultInjection),
               spawn(ctx, a.registryReplicator(), "registry-replicator", faultInjection),
               spawn(ctx, a.tokenReplicator(), "token-replicator", faultInjection),
-              spawn(ctx, a.worker(), "worker", faultInjection)));
+              spawn(ctx, a.worker(), "worker", faultInjection),
+              spawn(ctx, a.resultCache(), "result-cache", faultInjection)));
           return Behaviors.same();
         })
         .onMessage(InjectFault.class, inject -> {

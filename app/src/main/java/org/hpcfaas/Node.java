@@ -22,6 +22,7 @@ import org.hpcfaas.api.FunctionRoutes;
 import org.hpcfaas.api.HttpServer;
 import org.hpcfaas.api.InvocationRoutes;
 import org.hpcfaas.api.JsonResponses;
+import org.hpcfaas.api.MapRoutes;
 import org.hpcfaas.api.NodeRoutes;
 import org.hpcfaas.api.TokenRoutes;
 import org.hpcfaas.api.WebSocketRoutes;
@@ -29,6 +30,9 @@ import org.hpcfaas.async.AsyncInvocations;
 import org.hpcfaas.auth.ClusterSecret;
 import org.hpcfaas.auth.TokenReplicator;
 import org.hpcfaas.auth.TokenStore;
+import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.cache.CachingInvoker;
+import org.hpcfaas.cache.ResultCache;
 import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.Worker;
 import org.hpcfaas.engine.WasmEngine;
@@ -92,6 +96,11 @@ public final class Node implements AutoCloseable {
     roles.add(Worker.HTTP_ROLE_PREFIX + settings.httpHost() + ":" + httpPort);
     settings.volumes().present().forEach(v -> roles.add(Worker.VOLUME_ROLE_PREFIX + v));
     roles.add(Worker.SLOTS_ROLE_PREFIX + settings.wasmThreads());
+    if (settings.drainsAtMs() > 0) {
+      roles.add(Worker.DRAINS_ROLE_PREFIX + settings.drainsAtMs());
+      log.info("This node drains at {} (its allocation's end, hpcfaas.drain): it takes no call that could outlast it",
+          java.time.Instant.ofEpochMilli(settings.drainsAtMs()));
+    }
     config = config.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
     var secret = clusterSecret(settings);
     if (settings.tls()) {
@@ -153,7 +162,9 @@ public final class Node implements AutoCloseable {
               new Guardian.Actors(stats.behavior(), invocationLog.service(), async.lookup(),
                   MembershipWatcher.create(placement, settings.mode().toString()), MembershipWatcher.announcer(),
                   replication.replicator(address), TokenReplicator.behavior(tokens),
-                  WorkerActor.create(runner, settings.queue(), settings.idleTimeout()), transport.actors()),
+                  WorkerActor.create(runner, settings.queue(), settings.idleTimeout()),
+                  ResultCache.create(settings.dataDir().resolve("cache"), settings.cache().maxBytes()),
+                  transport.actors()),
               replyTo), java.time.Duration.ofSeconds(10), system.scheduler())
           .toCompletableFuture().get();
       replication.publishThrough(actors.registryReplicator());
@@ -168,7 +179,10 @@ public final class Node implements AutoCloseable {
       }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
       WorkerService worker = new LocalWorker(actors.worker(), system.scheduler(), settings.queue());
       transport.start(worker, cluster.selfMember().hasRole("worker")).toCompletableFuture().get(60, TimeUnit.SECONDS);
-      Invoker invoker = new PlacedInvoker(placement, cluster.selfMember().address(), worker, transport);
+      Invoker invoker = new CachingInvoker(new PlacedInvoker(placement, cluster.selfMember().address(), worker, transport),
+          actors.resultCache(), system.scheduler(), materializer, settings.cache(),
+          metrics.counter("hpcfaas_cache_hits", "Calls of cached functions answered from the result cache"),
+          metrics.counter("hpcfaas_cache_misses", "Calls of cached functions that found no output in the cache and ran"));
 
       var responses = new JsonResponses(json);
       var tokenReplicator = new TokenReplicator(actors.tokenReplicator());
@@ -184,8 +198,10 @@ public final class Node implements AutoCloseable {
           settings.bodyTimeout().toMillis());
       var invocations = new InvocationRoutes(system, invocationLog, quotas, invoker, registry, async, responses,
           materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis(), address);
+      var maps = new MapRoutes(registry, quotas, invoker, placement, new MapJobs(settings.map().jobs(), materializer),
+          settings.map(), responses, json, materializer, settings.maxInputBytes(), settings.bodyTimeout().toMillis());
       var node = new NodeRoutes(system, placement, stats, metrics, responses, settings.mode().toString());
-      Route api = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations,
+      Route api = new ApiRoutes(settings.authEnabled(), tokens, responses, functions, webSockets, invocations, maps,
           new TokenRoutes(tokens, tokenReplicator, json, responses, materializer), node).route();
       Route routes = transport.workerRoutes().map(internal -> Directives.concat(internal, api)).orElse(api);
       var binding = new HttpServer(responses)

@@ -4,10 +4,14 @@ import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hpcfaas.async.AsyncInvocations;
+import org.hpcfaas.batch.MapJobs;
+import org.hpcfaas.cache.CachingInvoker;
+import org.hpcfaas.batch.MapSettings;
 import org.hpcfaas.worker.FunctionActor;
 import org.hpcfaas.core.Limits;
 import org.hpcfaas.registry.RegistrySettings;
 import org.hpcfaas.engine.EngineSettings;
+import org.hpcfaas.engine.WarmUp;
 import org.hpcfaas.registry.Volumes;
 import org.hpcfaas.transport.Mode;
 
@@ -37,7 +41,10 @@ public record NodeSettings(
     int recentInvocations,
     boolean authEnabled,
     boolean faultInjection,
-    Volumes volumes) {
+    Volumes volumes,
+    MapSettings map,
+    long drainsAtMs,
+    CachingInvoker.Settings cache) {
 
   /** "auto" turns authentication on when the API listens beyond this machine. */
   private static boolean authEnabled(String setting, String host) {
@@ -63,9 +70,21 @@ public record NodeSettings(
     };
   }
 
+  /** The end of the allocation (epoch seconds; 0 = none) less the margin, in epoch milliseconds; 0 = never. */
+  private static long drainsAt(long endTimeSeconds, Duration margin) {
+    return endTimeSeconds <= 0 ? 0 : Math.max(1, endTimeSeconds * 1000 - margin.toMillis());
+  }
+
   /** 0: a quarter of the maximum heap. */
   private static long bulkBudget(long configured) {
     return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
+  }
+
+  /** Quoted HOCON keys ({@code "engine.CompilerThreads" = 1}) to Truffle option names and values. */
+  private static java.util.Map<String, String> engineOptions(Config options) {
+    var map = new java.util.TreeMap<String, String>();
+    options.root().forEach((key, value) -> map.put(key, String.valueOf(value.unwrapped())));
+    return map;
   }
 
   public static NodeSettings from(Config root) {
@@ -93,6 +112,9 @@ public record NodeSettings(
                 ? Path.of(System.getProperty("java.io.tmpdir"), "hpcfaas-scratch")
                 : Path.of(c.getString("wasm.scratch-dir")).toAbsolutePath(),
             c.getBytes("wasm.scratch-size"),
+            engineOptions(c.getConfig("wasm.engine-options")),
+            new WarmUp.Settings(c.getInt("wasm.warm-up.calls"), c.getDuration("wasm.warm-up.time"),
+                c.getString("wasm.warm-up.input")),
             c.getDuration("wasm.stall-allowance").toMillis()),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
@@ -120,6 +142,12 @@ public record NodeSettings(
         c.getInt("log.recent-per-function"),
         authEnabled(c.getString("auth.enabled"), c.getString("http.host")),
         c.getBoolean("testing.fault-injection"),
-        Volumes.from(c.getConfig("volumes")));
+        Volumes.from(c.getConfig("volumes")),
+        new MapSettings(c.getInt("map.max-concurrency"), c.getBytes("map.max-async-input-size"),
+            new MapJobs.Settings(c.getDuration("map.retention"), c.getInt("map.max-jobs"),
+                c.getBytes("map.max-total-output"))),
+        drainsAt(c.getLong("drain.end-time"), c.getDuration("drain.margin")),
+        new CachingInvoker.Settings(c.getBytes("cache.max-size"), c.getBytes("cache.max-entry-size"),
+            c.getDuration("cache.lookup-timeout")));
   }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GuardianTest {
   private static final Set<String> SUPERVISED = Set.of("node-stats", "invocation-log", "async-invocations",
-      "membership", "worker-ready", "registry-replicator", "token-replicator", "worker");
+      "membership", "worker-ready", "registry-replicator", "token-replicator", "worker", "result-cache");
 
   @TempDir
   Path data;

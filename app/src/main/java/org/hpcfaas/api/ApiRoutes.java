@@ -28,11 +28,13 @@ public final class ApiRoutes extends AllDirectives {
   private final InvocationRoutes invocations;
   private final TokenRoutes tokenRoutes;
   private final NodeRoutes node;
+  private final MapRoutes maps;
   private final OpenApiRoutes openApi = new OpenApiRoutes();
   private final UiRoutes ui = new UiRoutes();
 
   public ApiRoutes(boolean authEnabled, TokenStore tokens, JsonResponses responses, FunctionRoutes functions,
-      WebSocketRoutes webSockets, InvocationRoutes invocations, TokenRoutes tokenRoutes, NodeRoutes node) {
+      WebSocketRoutes webSockets, InvocationRoutes invocations, MapRoutes maps, TokenRoutes tokenRoutes, NodeRoutes node) {
+    this.maps = maps;
     this.authEnabled = authEnabled;
     this.tokens = tokens;
     this.responses = responses;
@@ -53,6 +55,7 @@ public final class ApiRoutes extends AllDirectives {
                 pathPrefix(PathMatchers.segment("namespaces").slash(PathMatchers.segment(NAMESPACE)),
                     ns -> namespace(ns, principal)),
                 invocations.byId(principal),
+                maps.byId(principal),
                 tokenRoutes.route(principal),
                 node.cluster(),
                 namespace(Access.DEFAULT_NAMESPACE, principal))),
@@ -60,7 +63,8 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route namespace(String ns, Principal principal) {
-    return concat(webSockets.route(ns, principal), invocations.route(ns, principal), functions.route(ns, principal));
+    return concat(webSockets.route(ns, principal), invocations.route(ns, principal), maps.route(ns, principal),
+        functions.route(ns, principal));
   }
 
   /**

@@ -114,6 +114,7 @@ public final class FunctionRoutes extends AllDirectives {
       boolean existed = registry.get(name).isPresent();
       long maxModule = registry.settings().maxModuleBytes();
       boolean idempotent = "true".equals(params.get("idempotent"));
+      boolean cached = "true".equals(params.get("cache"));
       return extractRequestEntity(entity -> {
         // The tenant's module quota and the node's memory budget are checked before a byte is read.
         long length = entity.getContentLengthOption().orElse(-1L);
@@ -133,7 +134,7 @@ public final class FunctionRoutes extends AllDirectives {
           return complete(responses.problem(Problems.ofFailure(e)));
         }
         return readBody(entity, limit, admission,
-            body -> deployments.deploy(name, body, limits, idempotent, principal.tenant(), guest)
+            body -> deployments.deploy(name, body, limits, idempotent, cached, principal.tenant(), guest)
                 .whenComplete((spec, e) -> admission.release())
                 .thenApply(spec -> responses.json(existed ? 200 : 201, spec)),
             () -> limit < maxModule ? quotaExceeded(principal, quota) : moduleTooLarge(maxModule));
@@ -231,6 +232,9 @@ public final class FunctionRoutes extends AllDirectives {
     return switch (result) {
       case InvocationResult.Completed c when c.outcome().succeeded() -> {
         headers.add(RawHeader.create("Hpcfaas-Duration-Ms", Long.toString(c.durationMs())));
+        if (spec.cached()) {
+          headers.add(RawHeader.create("Hpcfaas-Cache", c.cached() ? "hit" : "miss"));
+        }
         yield HttpResponse.create().withEntity(Entities.octets(c.outputSize(), c.output())).addHeaders(headers);
       }
       case InvocationResult.Completed c -> {

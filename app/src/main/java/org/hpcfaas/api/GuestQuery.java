@@ -44,9 +44,14 @@ final class GuestQuery {
 
   /** The parameters {@code uri}'s query gives a call of {@code spec}; throws {@link Refused} when it cannot. */
   static GuestParameters of(Uri uri, FunctionSpec spec) {
+    return of(uri, spec, Set.of());
+  }
+
+  /** As {@link #of(Uri, FunctionSpec)}, the parameters named in {@code steering} kept from the guest as well. */
+  static GuestParameters of(Uri uri, FunctionSpec spec, Set<String> steering) {
     GuestParameters guest;
     try {
-      guest = of(uri);
+      guest = of(uri, steering);
     } catch (IllegalArgumentException e) {
       throw new Refused(Problem.of(ProblemType.INVALID_REQUEST, e.getMessage()));
     }
@@ -57,14 +62,14 @@ final class GuestQuery {
     return guest;
   }
 
-  private static GuestParameters of(Uri uri) {
+  private static GuestParameters of(Uri uri, Set<String> steering) {
     var args = new ArrayList<String>();
     var env = new LinkedHashMap<String, String>();
     for (var p : parameters(uri.rawQueryString().orElse(""))) {
       if (p.getKey().equals(ARG)) {
         requireCString("an arg", p.getValue());
         args.add(p.getValue());
-      } else if (!STEERING.contains(p.getKey())) {
+      } else if (!STEERING.contains(p.getKey()) && !steering.contains(p.getKey())) {
         if (p.getKey().isEmpty() || p.getKey().indexOf('=') >= 0) {
           throw new IllegalArgumentException("'" + p.getKey() + "' cannot be the name of an environment variable");
         }

@@ -103,6 +103,9 @@ public final class NodeRoutes extends AllDirectives {
             .map(r -> Integer.valueOf(r.substring(Worker.SLOTS_ROLE_PREFIX.length()))).findFirst().orElse(null));
         member.put("volumes", m.getRoles().stream().filter(r -> r.startsWith(Worker.VOLUME_ROLE_PREFIX))
             .map(r -> r.substring(Worker.VOLUME_ROLE_PREFIX.length())).sorted().toList());
+        member.put("drainsAt", m.getRoles().stream().filter(r -> r.startsWith(Worker.DRAINS_ROLE_PREFIX))
+            .map(r -> java.time.Instant.ofEpochMilli(Long.parseLong(r.substring(Worker.DRAINS_ROLE_PREFIX.length()))))
+            .findFirst().orElse(null));
         member.put("self", m.equals(cluster.selfMember()));
         var s = byNode.get(m.address().toString());
         if (s != null) {

@@ -30,6 +30,7 @@ final class OutcomeProblems {
       case Outcome.Overloaded o -> Problem.of(ProblemType.FUNCTION_OVERLOADED, o.reason()).with("retriable", true);
       case Outcome.Aborted a -> Problem.of(ProblemType.CLIENT_ABORTED, a.reason()).with("stderr", a.stderr());
       case Outcome.Broken b -> Problem.of(ProblemType.RUNTIME_ERROR, b.message()).with("stderr", b.stderr());
+      case Outcome.Stopped s -> Problem.of(ProblemType.NO_WORKER, s.reason()).with("retriable", true);
       case Outcome.Succeeded s -> throw new IllegalArgumentException("not a failure: " + s);
     };
   }

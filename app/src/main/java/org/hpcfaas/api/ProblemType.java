@@ -14,6 +14,7 @@ public enum ProblemType {
   FUNCTION_NOT_FOUND(404, "Function not found"),
   NOT_FOUND(404, "Not found"),
   INVOCATION_NOT_FOUND(404, "Invocation not found"),
+  MAP_NOT_FOUND(404, "Map not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   MODULE_TOO_LARGE(413, "Module too large"),
   INPUT_TOO_LARGE(413, "Input too large"),

@@ -20,13 +20,13 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The command-line client of a node's HTTP API: {@code ./hpcfaas deploy|invoke|list|describe|delete|logs|token|members}.
+ * The command-line client of a node's HTTP API: {@code ./hpcfaas deploy|invoke|map|list|describe|delete|logs|token|members}.
  * Options that every command takes are declared here and accepted before or after the command's name.
  */
 @Command(name = "hpcfaas", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Cli.Version.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "The client of an hpc-faas node's HTTP API.",
-    subcommands = {DeployCommand.class, InvokeCommand.class, ListCommand.class, DescribeCommand.class,
+    subcommands = {DeployCommand.class, InvokeCommand.class, MapCommand.class, ListCommand.class, DescribeCommand.class,
         DeleteCommand.class, LogsCommand.class, TokenCommand.class, MembersCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cli implements java.util.concurrent.Callable<Integer> {

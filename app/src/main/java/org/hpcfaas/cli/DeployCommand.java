@@ -41,6 +41,9 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--idempotent", description = "may run twice for one call (retried on another worker if its worker is lost)")
   boolean idempotent;
 
+  @Option(names = "--cache", description = "deterministic: serve repeated calls (same stdin, args, environment) from the result cache")
+  boolean cache;
+
   @Option(names = "--mount", paramLabel = "VOLUME:GUESTPATH[:ro]",
       description = "mount an operator-defined volume at an absolute guest path (repeatable; the first is fd 3)")
   List<String> mounts = new ArrayList<>();
@@ -78,6 +81,7 @@ final class DeployCommand implements Callable<Integer> {
         .addIf("timeoutMs", timeoutMs)
         .addIf("concurrency", concurrency)
         .addIf("idempotent", idempotent ? "true" : null)
+        .addIf("cache", cache ? "true" : null)
         .addAll("mount", mounts)
         .addAll("defaultArg", defaultArgs)
         .addIf("runtimeEnv", runtimeEnv);

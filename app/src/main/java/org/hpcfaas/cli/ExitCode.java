@@ -10,7 +10,7 @@ public enum ExitCode {
   UNREACHABLE(2, "cannot reach the node, or the connection broke before it answered"),
   FUNCTION_FAILED(3, "the function failed: function-exit, -trap, -memory-limit, -output-too-large, -failed-mid-stream,"
       + " or a streamed response cut off"),
-  NOT_FOUND(4, "not found: function-not-found, not-found, invocation-not-found"),
+  NOT_FOUND(4, "not found: function-not-found, not-found, invocation-not-found, map-not-found"),
   REJECTED(5, "rejected: invalid-module, -name, -limits, -request, module-too-large, input-too-large,"
       + " method-not-allowed, client-aborted"),
   AUTH(6, "authentication or rights: unauthorized (401), forbidden (403)"),
@@ -38,7 +38,7 @@ public enum ExitCode {
           VOLUME_NOT_PERMITTED, METHOD_NOT_ALLOWED, MODULE_TOO_LARGE,
           INPUT_TOO_LARGE, CLIENT_ABORTED -> REJECTED;
       case UNAUTHORIZED, FORBIDDEN -> AUTH;
-      case FUNCTION_NOT_FOUND, NOT_FOUND, INVOCATION_NOT_FOUND -> NOT_FOUND;
+      case FUNCTION_NOT_FOUND, NOT_FOUND, INVOCATION_NOT_FOUND, MAP_NOT_FOUND -> NOT_FOUND;
       case INVOCATION_PENDING, FUNCTION_OVERLOADED, QUOTA_EXCEEDED, NO_WORKER, NOT_DURABLE, NODE_OVERLOADED -> UNAVAILABLE;
       case FUNCTION_EXIT, FUNCTION_TRAP, FUNCTION_MEMORY_LIMIT, FUNCTION_OUTPUT_TOO_LARGE, FUNCTION_FAILED_MID_STREAM ->
           FUNCTION_FAILED;

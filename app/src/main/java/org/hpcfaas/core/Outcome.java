@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(Outcome.OutputTooLarge.class),
   @JsonSubTypes.Type(Outcome.Overloaded.class),
   @JsonSubTypes.Type(Outcome.Aborted.class),
-  @JsonSubTypes.Type(Outcome.Broken.class)
+  @JsonSubTypes.Type(Outcome.Broken.class),
+  @JsonSubTypes.Type(Outcome.Stopped.class)
 })
 public sealed interface Outcome {
   String stderr();
@@ -53,4 +54,10 @@ public sealed interface Outcome {
 
   /** The runtime failed, not the function (an internal error of the engine). */
   record Broken(String message, String stderr) implements Outcome {}
+
+  /**
+   * The worker's node stopped (it is leaving the cluster) while the call waited or ran, so it may have
+   * run in part: to the gateway, as if the worker was lost.
+   */
+  record Stopped(String reason, String stderr) implements Outcome {}
 }

@@ -36,7 +36,7 @@ final class GuestCall {
         return code == 0 ? new Outcome.Succeeded(err.text()) : failure(new Outcome.Exited(code, err.text()), probe, memoryMb, capMargin);
       }
       if (e.isCancelled() || e.isInterrupted()) {
-        return new Outcome.Broken("the call was cancelled (node shutting down?)", err.text());
+        return new Outcome.Stopped("the call was cancelled: the node is shutting down", err.text());
       }
       if (e.isGuestException() || e.isResourceExhausted()) {
         probe.sample();

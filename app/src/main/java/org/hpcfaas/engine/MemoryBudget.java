@@ -53,6 +53,11 @@ final class MemoryBudget {
     return freeMb.tryAcquire(mb, waitMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Reserves {@code mb} only if it is free now: no eviction, no wait. */
+  boolean tryReserve(int mb) {
+    return mb <= totalMb && freeMb.tryAcquire(mb);
+  }
+
   void release(int mb) {
     freeMb.release(mb);
   }

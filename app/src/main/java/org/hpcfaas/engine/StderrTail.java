@@ -5,12 +5,14 @@ import java.nio.charset.StandardCharsets;
 
 /** Keeps the last bytes a function wrote to stderr, so a failure can show them in bounded memory. */
 final class StderrTail extends OutputStream {
-  private final byte[] ring;
+  private final int capacity;
+  /** Allocated at the first write: most calls write nothing to stderr. */
+  private byte[] ring;
   private long written;
   private Runnable onWrite = () -> { };
 
   StderrTail(int capacity) {
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   /** Called on every write, while the guest is inside fd_write (used to sample its memory). */
@@ -20,7 +22,10 @@ final class StderrTail extends OutputStream {
 
   @Override
   public synchronized void write(int b) {
-    if (ring.length > 0) {
+    if (capacity > 0) {
+      if (ring == null) {
+        ring = new byte[capacity];
+      }
       ring[(int) (written % ring.length)] = (byte) b;
     }
     written++;
@@ -31,7 +36,7 @@ final class StderrTail extends OutputStream {
     if (len > 0) {
       onWrite.run();
     }
-    int skip = Math.max(0, len - ring.length);
+    int skip = Math.max(0, len - capacity);
     written += skip;
     for (int i = off + skip; i < off + len; i++) {
       write(b[i]);
@@ -44,11 +49,14 @@ final class StderrTail extends OutputStream {
 
   /** The kept tail as text, prefixed with a marker when older output was dropped. */
   synchronized String text() {
-    int n = (int) Math.min(written, ring.length);
+    int n = (int) Math.min(written, capacity);
+    if (n == 0) {
+      return written > 0 ? "[" + written + " earlier bytes dropped]\n" : "";
+    }
     var tail = new byte[n];
-    int start = (int) ((written - n) % Math.max(1, ring.length));
+    int start = (int) ((written - n) % capacity);
     for (int i = 0; i < n; i++) {
-      tail[i] = ring[(start + i) % ring.length];
+      tail[i] = ring[(start + i) % capacity];
     }
     var s = new String(tail, StandardCharsets.UTF_8);
     return written > n ? "[" + (written - n) + " earlier bytes dropped]\n" + s : s;

@@ -34,14 +34,18 @@ public final class WasmEngine implements AutoCloseable {
   private final MemoryBudget budget;
   private final WasiShim shim = new WasiShim();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
+  private final WarmUp warmUp;
 
   public WasmEngine(EngineSettings settings) {
     this.settings = settings;
     this.watchdog = new Watchdog(settings.stallAllowanceMs());
     this.budget = new MemoryBudget(settings.memoryBudgetMb());
-    this.engine = Engine.newBuilder("wasm")
-        .option("engine.WarnInterpreterOnly", "false")
-        .build();
+    var builder = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false");
+    if (!settings.engineOptions().isEmpty()) {
+      builder.allowExperimentalOptions(true).options(settings.engineOptions());
+    }
+    this.engine = builder.build();
+    this.warmUp = new WarmUp(this, settings.warmUp());
   }
 
   /** The Truffle runtime in use: "GraalVM CE" with the optimizing JIT, "Interpreted" without it. */
@@ -100,7 +104,11 @@ public final class WasmEngine implements AutoCloseable {
         shimmed ? shim.source(binary.cappedMemory(maxPages)) : null);
     validate(candidate, timeoutMs);
     var previous = compiled.putIfAbsent(key, candidate);
-    return previous != null ? previous : candidate;
+    if (previous != null) {
+      return previous;
+    }
+    warmUp.submit(candidate, timeoutMs);
+    return candidate;
   }
 
   /** Forgets compiled code for a module (after its function was deleted or replaced). */
@@ -128,11 +136,26 @@ public final class WasmEngine implements AutoCloseable {
     }
   }
 
+  /** Modules waiting for or in their background warm-up. */
+  public int warmingUp() {
+    return warmUp.pending();
+  }
+
+  /** Warm-up calls run so far, all modules together. */
+  public long warmUpCalls() {
+    return warmUp.calls();
+  }
+
   /** Runs a command module in a fresh instance: {@code _start}, exit code 0 is success. */
   public Outcome runCommand(CompiledModule module, Invocation inv, long timeoutMs) {
     if (!reserve(module.memoryMb())) {
       return overloaded(module);
     }
+    return runReserved(module, inv, timeoutMs);
+  }
+
+  /** {@link #runCommand} once the module's memory is reserved; releases it. */
+  Outcome runReserved(CompiledModule module, Invocation inv, long timeoutMs) {
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
@@ -175,6 +198,11 @@ public final class WasmEngine implements AutoCloseable {
     if (!reserve(module.memoryMb())) {
       return null;
     }
+    return newReactorReserved(module, first, timeoutMs);
+  }
+
+  /** {@link #newReactor} once the module's memory is reserved; releases it when it fails. */
+  ReactorInstance newReactorReserved(CompiledModule module, Invocation first, long timeoutMs) throws InvalidModuleException {
     var streams = new SwitchableStreams();
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
@@ -296,6 +324,7 @@ public final class WasmEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    warmUp.close();
     watchdog.close();
     engine.close(true);
   }

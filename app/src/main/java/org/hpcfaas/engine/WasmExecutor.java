@@ -33,6 +33,13 @@ public final class WasmExecutor implements AutoCloseable {
     }
   }
 
+  /** Work refused because the pool shut down (the node is stopping). */
+  public static final class ShutDown extends IllegalStateException {
+    ShutDown() {
+      super("the WASM pool is shut down: the node is stopping");
+    }
+  }
+
   /** Waiting work: run it on a WASM thread, or refuse it when the pool shuts down. */
   private record Task(Runnable run, Runnable refuse) {}
 
@@ -63,11 +70,11 @@ public final class WasmExecutor implements AutoCloseable {
       } catch (Throwable e) {
         result.completeExceptionally(e);
       }
-    }, () -> result.completeExceptionally(new IllegalStateException("the WASM pool is shut down")));
+    }, () -> result.completeExceptionally(new ShutDown()));
     lock.lock();
     try {
       if (closed) {
-        result.completeExceptionally(new IllegalStateException("the WASM pool is shut down"));
+        result.completeExceptionally(new ShutDown());
         return result;
       }
       waiting.computeIfAbsent(function, f -> new ArrayDeque<>()).addLast(task);

@@ -86,7 +86,8 @@ public final class MembershipWatcher {
           }
           if (m.status() == MemberStatus.up() && m.hasRole("worker") && ready.contains(m.address())
               && !state.getUnreachable().contains(m) && !gone.contains(m.address())) {
-            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX), slots(m), volumes(m)));
+            live.add(new Worker(m.address(), "http://" + role(m, Worker.HTTP_ROLE_PREFIX), slots(m), volumes(m),
+                drainsAt(m)));
           }
         }
         Set<Address> lost = switch (event) {
@@ -124,6 +125,14 @@ public final class MembershipWatcher {
       return Integer.parseInt(role(m, Worker.SLOTS_ROLE_PREFIX));
     } catch (NumberFormatException e) {
       return 1;
+    }
+  }
+
+  private static long drainsAt(Member m) {
+    try {
+      return Long.parseLong(role(m, Worker.DRAINS_ROLE_PREFIX));
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -12,6 +12,7 @@ import org.hpcfaas.transport.Transport;
 import org.hpcfaas.worker.WorkerResult;
 import org.hpcfaas.worker.WorkerService;
 import org.hpcfaas.core.InvocationResult;
+import org.hpcfaas.core.Outcome;
 
 /**
  * What both transports share: the worker is chosen by {@link WorkerPlacement}, the call is counted on
@@ -48,13 +49,16 @@ public final class PlacedInvoker implements Invoker {
     var result = new CompletableFuture<InvocationResult>();
     WorkerPlacement.Ticket ticket;
     try {
-      ticket = placement.begin(spec.name(), volumesOf(spec), result, avoid);
+      ticket = placement.begin(spec.name(), volumesOf(spec), spec.limits().timeoutMs(), result, avoid);
     } catch (WorkerUnavailable e) {
       return CompletableFuture.failedFuture(e);
     }
     send(ticket.worker(), spec, call).whenComplete((answer, error) -> {
       if (error != null) {
         result.completeExceptionally(unwrap(error));
+      } else if (answer instanceof InvocationResult.Completed c && c.outcome() instanceof Outcome.Stopped s) {
+        result.completeExceptionally(new WorkerUnavailable("worker " + ticket.worker().address()
+            + " stopped while running the call (" + s.reason() + ")", false));
       } else {
         result.complete(answer);
       }

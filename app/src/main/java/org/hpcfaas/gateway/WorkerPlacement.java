@@ -59,15 +59,30 @@ public final class WorkerPlacement {
    * {@code avoid} (a node that just failed this call, or null) and counts the call on it; {@code call} fails if the node is lost. Synchronized with
    * {@link #update}, so a call is never counted on a node after that node was declared lost.
    */
-  public synchronized Ticket begin(String function, Set<String> volumes, CompletableFuture<?> call, Address avoid) {
+  public Ticket begin(String function, Set<String> volumes, CompletableFuture<?> call, Address avoid) {
+    return begin(function, volumes, 0, call, avoid);
+  }
+
+  /**
+   * As {@link #begin(String, Set, CompletableFuture, Address)}, among the workers that do not drain (their
+   * allocation ends) before a call that starts now and runs {@code timeoutMs} could end.
+   */
+  public synchronized Ticket begin(String function, Set<String> volumes, long timeoutMs, CompletableFuture<?> call,
+      Address avoid) {
     var reachable = avoid == null ? workers : workers.stream().filter(w -> !w.address().equals(avoid)).toList();
     if (reachable.isEmpty()) {
       throw new WorkerUnavailable("no worker node is reachable", true);
     }
-    var live = reachable.stream().filter(w -> w.volumes().containsAll(volumes)).toList();
-    if (live.isEmpty()) {
+    var mounting = reachable.stream().filter(w -> w.volumes().containsAll(volumes)).toList();
+    if (mounting.isEmpty()) {
       throw new WorkerUnavailable("no reachable worker has every volume " + function + " mounts " + new java.util.TreeSet<>(volumes)
           + " (GET /v1/cluster shows which volumes each worker has)", true);
+    }
+    long now = System.currentTimeMillis();
+    var live = mounting.stream().filter(w -> w.takes(timeoutMs, now)).toList();
+    if (live.isEmpty()) {
+      throw new WorkerUnavailable("every worker that could run " + function + " drains before its time limit of "
+          + timeoutMs + " ms would end (their allocations end: hpcfaas.drain)", true);
     }
     var ordered = live.stream()
         .sorted(Comparator.comparingLong((Worker w) -> rendezvous(function, w.address())).reversed())
@@ -89,6 +104,15 @@ public final class WorkerPlacement {
   /** The worker's slots not taken by this gateway's calls (negative: calls queue there). */
   private int free(Worker w) {
     return w.slots() - nodeLoad.computeIfAbsent(w.address(), a -> new AtomicInteger()).get();
+  }
+
+  /** The WASM slots of every live worker not taken by this gateway's calls; at least 1. */
+  public int freeSlots() {
+    int free = 0;
+    for (var w : workers) {
+      free += Math.max(0, free(w));
+    }
+    return Math.max(1, free);
   }
 
   /** Calls in flight from this gateway on each node. */

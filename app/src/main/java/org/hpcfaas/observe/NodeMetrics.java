@@ -1,6 +1,7 @@
 package org.hpcfaas.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -47,6 +48,10 @@ public final class NodeMetrics {
         .description("Threads that run WebAssembly (WASM slots)").register(registry);
     Gauge.builder("hpcfaas_wasm_busy_threads", executor, WasmExecutor::busy)
         .description("WASM threads running a guest now").register(registry);
+    Gauge.builder("hpcfaas_wasm_warm_up_pending", engine, WasmEngine::warmingUp)
+        .description("Newly compiled modules waiting for or in their background warm-up").register(registry);
+    FunctionCounter.builder("hpcfaas_wasm_warm_up_calls", engine, WasmEngine::warmUpCalls)
+        .description("Background warm-up calls of newly compiled modules").register(registry);
     Gauge.builder("hpcfaas_instance_memory_budget_bytes", engine, e -> e.memoryBudgetMb() * 1048576.0)
         .description("Memory all live instances may reserve").register(registry);
     Gauge.builder("hpcfaas_instance_memory_free_bytes", engine, e -> e.memoryFreeMb() * 1048576.0)
@@ -75,6 +80,11 @@ public final class NodeMetrics {
   }
 
   /** The count of a function's calls running on this worker (the caller increments and decrements it). */
+  /** A counter of this node's, registered under {@code name} (exported as {@code name_total}). */
+  public Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
   public AtomicInteger inFlight(String function) {
     return inFlight.computeIfAbsent(function, f -> {
       var count = new AtomicInteger();

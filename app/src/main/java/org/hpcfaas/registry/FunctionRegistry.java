@@ -150,14 +150,14 @@ public final class FunctionRegistry {
    * Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
   public CompletionStage<FunctionSpec> prepare(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner, GuestSetup guest) {
+      boolean cached, String owner, GuestSetup guest) {
     String sha256 = sha256(module);
     return compiler.onPool(name, () -> {
       try {
         var kind = compiler.compile(sha256, module, limits);
         store.putModule(sha256, module);
         return new FunctionSpec(name, 0, sha256, module.length, kind, limits, idempotent, owner, Instant.now(),
-            guest.defaultArgs(), guest.runtimeEnv(), guest.mounts());
+            guest.defaultArgs(), guest.runtimeEnv(), guest.mounts(), cached);
       } catch (DeployRejected e) {
         throw new CompletionException(e);
       } catch (IOException e) {
@@ -281,7 +281,7 @@ public final class FunctionRegistry {
       var spec = entry.spec();
       log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", spec.name(), spec.version(),
           spec.size(), spec.kind(), spec.sha256(), spec.limits().memoryMb(), spec.limits().timeoutMs(),
-          spec.limits().concurrency(), spec.idempotent() ? ", idempotent" : "");
+          spec.limits().concurrency(), (spec.idempotent() ? ", idempotent" : "") + (spec.cached() ? ", cached" : ""));
     }
     return true;
   }

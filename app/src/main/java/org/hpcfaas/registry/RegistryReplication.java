@@ -85,8 +85,8 @@ public final class RegistryReplication implements ModuleFetcher {
   }
 
   public CompletionStage<FunctionSpec> deploy(String name, byte[] module, Limits limits, boolean idempotent,
-      String owner, GuestSetup guest) {
-    return registry.prepare(name, module, limits, idempotent, owner, guest)
+      boolean cached, String owner, GuestSetup guest) {
+    return registry.prepare(name, module, limits, idempotent, cached, owner, guest)
         .thenCompose(spec -> throughOwner(name, spec, module))
         .thenApply(entry -> entry.orElseThrow().spec());
   }
@@ -184,7 +184,7 @@ public final class RegistryReplication implements ModuleFetcher {
 
   private static FunctionSpec versioned(FunctionSpec s, long version) {
     return new FunctionSpec(s.name(), version, s.sha256(), s.size(), s.kind(), s.limits(), s.idempotent(), s.owner(),
-        s.created(), s.defaultArgs(), s.runtimeEnv(), s.mounts());
+        s.created(), s.defaultArgs(), s.runtimeEnv(), s.mounts(), s.cached());
   }
 
   private CompletionStage<RegistryEntry> stageOnMajority(RegistryEntry entry) {

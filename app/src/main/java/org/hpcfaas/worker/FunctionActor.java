@@ -153,7 +153,10 @@ public final class FunctionActor {
     var done = runner.run(spec, pool, invoke.call(), stdin, queuedMs, queueSettings.maxWait(), invoke.replyTo());
     ctx.pipeToSelf(done, (outcome, error) -> {
       if (error != null) {
-        runner.reply(invoke.replyTo(), new Outcome.Broken("worker failed: " + error, ""), queuedMs);
+        var cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        runner.reply(invoke.replyTo(), cause instanceof org.hpcfaas.engine.WasmExecutor.ShutDown
+            ? new Outcome.Stopped(cause.getMessage(), "") : new Outcome.Broken("worker failed: " + error, ""), queuedMs);
       }
       return new Finished(invoke);
     });

@@ -99,12 +99,12 @@ class OpenApiTest {
     var invoke = document.at("/paths/~1v1~1functions~1{name}~1invoke/post");
     var headers = new TreeSet<String>();
     invoke.at("/responses/200/headers").fieldNames().forEachRemaining(headers::add);
-    assertEquals(Set.of("Hpcfaas-Invocation-Id", "Hpcfaas-Node", "Hpcfaas-Duration-Ms"), headers);
+    assertEquals(Set.of("Hpcfaas-Invocation-Id", "Hpcfaas-Node", "Hpcfaas-Duration-Ms", "Hpcfaas-Cache"), headers);
     assertEquals(Set.of("arg", "transfer", "environment"), parameterNames(invoke));
-    assertEquals(Set.of("memoryMb", "timeoutMs", "concurrency", "idempotent", "defaultArg", "mount", "runtimeEnv"),
+    assertEquals(Set.of("memoryMb", "timeoutMs", "concurrency", "idempotent", "cache", "defaultArg", "mount", "runtimeEnv"),
         parameterNames(document.at("/paths/~1v1~1functions~1{name}/put")));
     var function = document.at("/components/schemas/Function/properties");
-    for (var field : List.of("mounts", "defaultArgs", "runtimeEnv", "limits", "version")) {
+    for (var field : List.of("mounts", "defaultArgs", "runtimeEnv", "limits", "version", "cached")) {
       assertTrue(function.has(field), field);
     }
   }

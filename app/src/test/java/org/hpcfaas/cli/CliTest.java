@@ -97,6 +97,42 @@ class CliTest {
   }
 
   @Test
+  void mapRunsEveryRecordPrintsOneLineEachAndShowsProgress() throws Exception {
+    var records = files.resolve("records.txt");
+    Files.writeString(records, "alpha\nbeta\ngamma\n");
+    var mapped = cli("map", "upper", records.toString(), "--ordered", "--progress");
+    assertEquals(0, mapped.code, mapped.err);
+    var lines = mapped.text().lines().toList();
+    assertEquals(3, lines.size(), mapped.text());
+    assertEquals(List.of("ALPHA", "BETA", "GAMMA"), lines.stream().map(l -> {
+      try {
+        return JSON.readTree(l).get("output").asText();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).toList());
+    assertTrue(mapped.err.contains("] 3/3 records"), mapped.err);
+
+    var failing = cli("map", "fail", records.toString());
+    assertEquals(3, failing.code, failing.err);
+    assertEquals(3, failing.text().lines().count(), "every record's result is printed, failed or not");
+    assertTrue(failing.err.contains("3 of 3 records failed"), failing.err);
+
+    var binary = files.resolve("records.bin");
+    var bytes = new ByteArrayOutputStream();
+    for (var r : List.of("x", "yz")) {
+      bytes.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(r.length()).array());
+      bytes.writeBytes(r.getBytes(StandardCharsets.UTF_8));
+    }
+    Files.write(binary, bytes.toByteArray());
+    assertEquals(2, MapCommand.count(binary, MapCommand.Records.binary));
+    var inBinary = cli("map", "upper", binary.toString(), "--records", "binary", "--ordered");
+    assertEquals(0, inBinary.code, inBinary.err);
+    assertTrue(inBinary.text().contains("\"output\":\"YZ\""), inBinary.text());
+    assertEquals(1, cli("map", "upper", files.resolve("missing.txt").toString()).code);
+  }
+
+  @Test
   void deployListDescribeAndDeleteSpeakJson() throws Exception {
     var module = files.resolve("shout.wasm");
     Files.write(module, TestModules.example("upper"));

@@ -95,4 +95,22 @@ class WorkerPlacementTest {
     }
     assertThrows(WorkerUnavailable.class, () -> p.begin("f", Set.of("gpfs"), new CompletableFuture<>(), null));
   }
+
+  @Test
+  void aWorkerWhoseAllocationEndsGetsOnlyCallsThatEndBeforeIt() {
+    long inOneMinute = System.currentTimeMillis() + 60_000;
+    var draining = new Worker(new Address("pekko", "hpcfaas", "10.0.0.1", 2551), "http://10.0.0.1:8080", 4, Set.of(),
+        inOneMinute);
+    var p = placement(draining, worker(2, 1));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(worker(2, 1).address(), p.begin("long", Set.of(), 3_600_000, new CompletableFuture<>(), null)
+          .worker().address(), "an hour-long call never goes to a worker that drains within a minute, even when it is idle");
+    }
+    assertEquals(draining.address(), p.begin("short", Set.of(), 1_000, new CompletableFuture<>(), null).worker().address(),
+        "a short call still may: the draining worker has the free slots");
+    var alone = placement(draining);
+    var refused = assertThrows(WorkerUnavailable.class,
+        () -> alone.begin("long", Set.of(), 3_600_000, new CompletableFuture<>(), null));
+    assertEquals(true, refused.neverStarted());
+  }
 }

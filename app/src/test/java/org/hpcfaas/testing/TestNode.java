@@ -53,6 +53,8 @@ public final class TestNode implements AutoCloseable {
     var config = ConfigFactory.parseString(extraConfig)
         .withFallback(ConfigFactory.parseString("""
             hpcfaas.http.port = 0
+            # the suite deploys hundreds of modules; their warm-ups would only compete with the tests (WarmUpTest covers it)
+            hpcfaas.wasm.warm-up.calls = 0
             pekko.remote.artery.canonical.port = 0
             hpcfaas.data-dir = "%s"
             hpcfaas.cluster.secret-dir = "%s"
