@@ -34,7 +34,7 @@ class AsyncRecordsSurviveTest {
       var n1 = nodes.get(0);
       var n3 = nodes.get(2);
       assertEquals(201, n1.deploy("echo", TestModules.example("echo"), "").statusCode());
-      assertEquals(201, n1.deploy("loop", TestModules.testFunction("loop"), "timeoutMs=20000").statusCode());
+      assertEquals(201, n1.deploy("loop", TestModules.testFunction("loop"), "timeoutMs=5000").statusCode());
       Await.until(Duration.ofSeconds(20), "functions on node 3", () -> n3.get("/v1/functions/loop").statusCode() == 200);
 
       var finished = submit(n3, "echo", "kept elsewhere");
