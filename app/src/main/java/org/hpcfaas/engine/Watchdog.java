@@ -1,7 +1,5 @@
 package org.hpcfaas.engine;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -10,10 +8,8 @@ import org.graalvm.polyglot.Context;
 /**
  * Stops guests at their time limit by cancelling their Context; a stopped instance is never reused.
  * The limit bounds the time a guest runs, not the time it waits for its caller: while it is blocked
- * reading a streamed stdin or writing to a slow reader the clock is paused. A wall-clock ceiling (the
- * limit plus the stall allowance) bounds the whole call: past it the guest is cancelled and the thread
- * blocked in its caller's stream is interrupted, so a client that trickles or stops reading cannot hold a
- * WASM thread. Cancellations run on one small pool.
+ * reading a streamed stdin or writing to a slow reader the clock is paused (a stalled stream fails on
+ * its own, see {@code hpcfaas.invoke.input-stall}).
  */
 final class Watchdog implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -21,15 +17,8 @@ final class Watchdog implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final ExecutorService cancels = Executors.newFixedThreadPool(2, r -> {
-    var t = new Thread(r, "hpcfaas-cancel");
-    t.setDaemon(true);
-    return t;
-  });
-  private final long stallAllowanceNanos;
 
-  Watchdog(long stallAllowanceMs) {
-    this.stallAllowanceNanos = TimeUnit.MILLISECONDS.toNanos(stallAllowanceMs);
+  Watchdog() {
     // A finished call's check is dropped at once, not kept (with its Context) until its deadline.
     timer.setRemoveOnCancelPolicy(true);
   }
@@ -38,21 +27,17 @@ final class Watchdog implements AutoCloseable {
   final class Watch {
     private final Context context;
     private final long budgetNanos;
-    private final long wallDeadline;
-    private final Thread caller = Thread.currentThread();
     private long usedNanos;
     private long runningSince;
     private ScheduledFuture<?> check;
     private boolean done;
     private volatile boolean timedOut;
-    private volatile boolean stalled;
     private volatile boolean killed;
 
     private Watch(Context context, long timeoutMs) {
       this.context = context;
       this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       this.runningSince = System.nanoTime();
-      this.wallDeadline = runningSince + budgetNanos + stallAllowanceNanos;
       schedule(budgetNanos);
     }
 
@@ -64,25 +49,19 @@ final class Watchdog implements AutoCloseable {
 
     private void check() {
       long left;
-      long wallLeft;
       synchronized (this) {
         if (done) {
           return;
         }
         left = budgetNanos - used();
-        wallLeft = wallDeadline - System.nanoTime();
         if (left <= 0) {
           timedOut = true;
-        } else if (wallLeft <= 0) {
-          stalled = true;
-          // the guest waits in its caller's stream (a read or an offer): wake it; done() stops this for good
-          caller.interrupt();
         }
       }
-      if (left <= 0 || wallLeft <= 0) {
+      if (left <= 0) {
         kill();
       } else {
-        schedule(Math.min(left, wallLeft));
+        schedule(left);
       }
     }
 
@@ -108,22 +87,13 @@ final class Watchdog implements AutoCloseable {
       return timedOut;
     }
 
-    /** Stopped at the wall-clock ceiling, having waited on its streams past the stall allowance. */
-    boolean stalled() {
-      return stalled;
-    }
-
-    long wallClockMs() {
-      return TimeUnit.NANOSECONDS.toMillis(budgetNanos + stallAllowanceNanos);
-    }
-
     /** Cancels the running guest now; close(true) blocks until it has left, so not on the caller's thread. */
     void kill() {
       if (killed) {
         return;
       }
       killed = true;
-      cancels.execute(() -> {
+      Thread.ofPlatform().daemon().name("hpcfaas-cancel").start(() -> {
         try {
           context.close(true);
         } catch (RuntimeException ignored) {
@@ -147,6 +117,5 @@ final class Watchdog implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    cancels.shutdown();
   }
 }
