@@ -1,5 +1,6 @@
 package org.hpcfaas.cache;
 
+import org.hpcfaas.core.Rendezvous;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,23 +76,12 @@ public final class ResultCache {
     long bestScore = 0;
     for (var ref : owners) {
       var address = ref.path().address().hasLocalScope() ? self : ref.path().address();
-      long score = rendezvous(key, address.toString());
+      long score = Rendezvous.score(key, address.toString());
       if (best == null || score > bestScore) {
         best = ref;
         bestScore = score;
       }
     }
     return best;
-  }
-
-  private static long rendezvous(String key, String node) {
-    long h = 1125899906842597L;
-    for (char c : (key + "@" + node).toCharArray()) {
-      h = 31 * h + c;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
   }
 }

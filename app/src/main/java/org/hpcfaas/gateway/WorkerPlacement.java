@@ -1,5 +1,6 @@
 package org.hpcfaas.gateway;
 
+import org.hpcfaas.core.Rendezvous;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class WorkerPlacement {
           + timeoutMs + " ms would end (their allocations end: hpcfaas.drain)", true);
     }
     var ordered = live.stream()
-        .sorted(Comparator.comparingLong((Worker w) -> rendezvous(function, w.address())).reversed())
+        .sorted(Comparator.comparingLong((Worker w) -> Rendezvous.score(function, w.address())).reversed())
         .toList();
     Worker chosen = null;
     for (var w : ordered) {
@@ -132,16 +133,5 @@ public final class WorkerPlacement {
             new WorkerUnavailable("worker " + node + " was lost while running the call", false)));
       }
     }
-  }
-
-  private static long rendezvous(String function, Address node) {
-    long h = 1125899906842597L;
-    for (char c : (function + "@" + node).toCharArray()) {
-      h = 31 * h + c;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h;
   }
 }
