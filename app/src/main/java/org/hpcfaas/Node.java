@@ -147,7 +147,7 @@ public final class Node implements AutoCloseable {
       var metrics = new NodeMetrics(system, engine, executor, bulkBudget);
       var invocationLog = new InvocationLog(settings.recentInvocations());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), stats, metrics, invocationLog, settings.volumes(), bulkBudget);
+          settings.inputStall(), settings.streamHold(), stats, metrics, invocationLog, settings.volumes(), bulkBudget);
       var placement = new WorkerPlacement();
       var tokens = new TokenStore(settings.dataDir(), json);
       var async = new AsyncInvocations(system, materializer, settings.async());

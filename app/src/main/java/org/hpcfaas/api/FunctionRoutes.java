@@ -2,6 +2,7 @@ package org.hpcfaas.api;
 
 import java.util.List;
 import java.util.Map;
+import org.hpcfaas.core.InputDrain;
 import org.hpcfaas.core.InvocationIds;
 import org.hpcfaas.core.GuestParameters;
 import java.util.concurrent.CompletableFuture;
@@ -200,10 +201,12 @@ public final class FunctionRoutes extends AllDirectives {
       boolean streamIn = transfer.equals("stream") || (transfer.equals("auto") && (length < 0 || length > streamThreshold));
       boolean streamOut = transfer.equals("stream") || (transfer.equals("auto") && streamIn);
       if (streamIn) {
-        var call = new Call(id, null, entity.getDataBytes(), guest, streamOut);
+        var drain = new InputDrain(entity.getDataBytes(), java.time.Duration.ofMillis(bodyTimeoutMs));
+        var call = new Call(id, null, drain.input(), guest, streamOut);
         return completeWithFuture(quotas.invoke(principal, invoker, spec, call)
+            .thenCompose(r -> afterInput(r, drain))
             .thenApply(r -> result(spec, id, r))
-            .exceptionally(e -> failure(e, () -> null)));
+            .exceptionallyCompose(e -> drain.ended(materializer).thenApply(d -> failure(e, () -> null))));
       }
       // The tenant's quota and the node's memory budget admit the call before its body is read.
       java.util.function.Supplier<Problem> tooLarge = () -> Problem.of(ProblemType.INPUT_TOO_LARGE, "bulk input may be at most "
@@ -223,6 +226,14 @@ public final class FunctionRoutes extends AllDirectives {
               .thenApply(r -> result(spec, id, r)),
           tooLarge);
     })));
+  }
+
+  /** A whole answer once the input has ended; a streamed one at once, its end held until the input has ended. */
+  private CompletionStage<InvocationResult> afterInput(InvocationResult result, InputDrain drain) {
+    return result instanceof InvocationResult.Streaming st
+        ? java.util.concurrent.CompletableFuture.completedFuture(
+            new InvocationResult.Streaming(st.node(), drain.endingAfterInput(st.output(), materializer)))
+        : drain.ended(materializer).thenApply(d -> result);
   }
 
   private HttpResponse result(FunctionSpec spec, String id, InvocationResult result) {

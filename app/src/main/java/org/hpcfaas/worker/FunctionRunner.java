@@ -44,6 +44,7 @@ public final class FunctionRunner {
   private final String node;
   private final long maxOutputBytes;
   private final Duration inputStall;
+  private final Duration streamHold;
   private final NodeStats stats;
   private final NodeMetrics metrics;
   private final InvocationLog invocations;
@@ -51,7 +52,7 @@ public final class FunctionRunner {
   private final BulkBudget budget;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
-      String node, long maxOutputBytes, Duration inputStall, NodeStats stats, NodeMetrics metrics,
+      String node, long maxOutputBytes, Duration inputStall, Duration streamHold, NodeStats stats, NodeMetrics metrics,
       InvocationLog invocations, Volumes volumes, BulkBudget budget) {
     this.volumes = volumes;
     this.budget = budget;
@@ -65,6 +66,7 @@ public final class FunctionRunner {
     this.node = node;
     this.maxOutputBytes = maxOutputBytes;
     this.inputStall = inputStall;
+    this.streamHold = streamHold;
   }
 
   public String node() {
@@ -108,9 +110,9 @@ public final class FunctionRunner {
       long start = System.nanoTime();
       var bulk = request.streamOutput() ? null : new BulkOutput(budget);
       var streamed = request.streamOutput()
-          ? new StreamedStdout(materializer, inputStall, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
+          ? new StreamedStdout(materializer, inputStall, streamHold, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
           : null;
-      var in = new CountingStreams.In(stdin);
+      var in = new CountingStreams.In(streamed == null ? stdin : streamed.releasedWhenWaiting(stdin));
       var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
       Outcome outcome;
       try {
@@ -144,15 +146,16 @@ public final class FunctionRunner {
       metrics.invocation(spec, outcome, durationNanos, queuedMs, in.count, out.count);
       invocations.record(new InvocationLog.Entry(request.id(), spec.name(), spec.version(), node, started, durationMs,
           queuedMs, in.count, out.count, outcome));
-      if (streamed != null && streamed.opened()) {
-        streamed.finish(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
+      byte[] unstreamed = streamed == null ? null
+          : streamed.end(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
+      if (streamed != null && unstreamed == null) {
         if (!outcome.succeeded()) {
           log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
         }
       } else {
         byte[] output;
-        if (outcome.succeeded() && bulk != null) {
-          output = bulk.toBytes();
+        if (outcome.succeeded()) {
+          output = bulk != null ? bulk.toBytes() : unstreamed;
         } else {
           if (bulk != null) {
             bulk.discard();

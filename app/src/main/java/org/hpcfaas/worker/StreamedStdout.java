@@ -1,6 +1,9 @@
 package org.hpcfaas.worker;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -18,26 +21,33 @@ import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.util.ByteString;
 
 /**
- * A guest's stdout that streams: the first write opens a stream (and announces it), every write waits
- * until the stream has room, so a slow reader blocks the guest inside {@code fd_write}. A stream that no
- * reader takes within {@code subscriptionTimeout} fails, so the guest's next write fails too.
+ * A guest's stdout that streams. The first bytes are held until {@link #HOLD_BYTES} have been written, the
+ * guest waits for input ({@link #releasedWhenWaiting}: an interactive caller must see the answer to what it
+ * sent), or {@code hold} has passed: a C program's buffered stdio writes its output as it exits, so a guest
+ * that ends meanwhile is answered whole, with its outcome (a failure as a problem, not as a cut stream).
+ * Then the held bytes open a stream (and announce it), and every write waits until the stream has room, so
+ * a slow reader blocks the guest inside {@code fd_write}. A stream that no reader takes within
+ * {@code subscriptionTimeout} fails, so the guest's next write fails too.
  */
 final class StreamedStdout extends OutputStream {
+  /** Held output beyond which the stream opens at once. */
+  static final int HOLD_BYTES = 64 * 1024;
   private static final int BUFFERED_CHUNKS = 8;
 
   private final Materializer materializer;
   private final Duration subscriptionTimeout;
+  private final Duration hold;
   private final Consumer<Source<ByteString, NotUsed>> onOpen;
-  private SourceQueueWithComplete<ByteString> queue;
+  private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+  private volatile SourceQueueWithComplete<ByteString> opened;
+  private boolean ended;
 
-  StreamedStdout(Materializer materializer, Duration subscriptionTimeout, Consumer<Source<ByteString, NotUsed>> onOpen) {
+  StreamedStdout(Materializer materializer, Duration subscriptionTimeout, Duration hold,
+      Consumer<Source<ByteString, NotUsed>> onOpen) {
     this.materializer = materializer;
     this.subscriptionTimeout = subscriptionTimeout;
+    this.hold = hold;
     this.onOpen = onOpen;
-  }
-
-  boolean opened() {
-    return queue != null;
   }
 
   @Override
@@ -50,24 +60,86 @@ final class StreamedStdout extends OutputStream {
     if (len == 0) {
       return;
     }
-    if (queue == null) {
-      var pair = Source.<ByteString>queue(BUFFERED_CHUNKS, OverflowStrategy.backpressure()).preMaterialize(materializer);
-      queue = pair.first();
-      var taken = new AtomicBoolean();
-      var opened = queue;
-      CompletableFuture.delayedExecutor(subscriptionTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-        if (!taken.get()) {
-          opened.fail(new IOException("no reader took the output stream within " + subscriptionTimeout));
+    synchronized (this) {
+      if (opened == null) {
+        boolean first = held.size() == 0;
+        held.write(b, off, len);
+        if (held.size() < HOLD_BYTES && hold.isPositive()) {
+          if (first) {
+            CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS).execute(this::release);
+          }
+          return;
         }
-      });
-      onOpen.accept(pair.second().mapMaterializedValue(m -> {
-        taken.set(true);
-        return m;
-      }));
+        open();
+        return;
+      }
     }
+    offer(opened, ByteString.fromArray(b, off, len));
+  }
+
+  /** {@code stdin}, whose reads release the held output first when they would wait for input. */
+  InputStream releasedWhenWaiting(InputStream stdin) {
+    return new FilterInputStream(stdin) {
+      @Override
+      public int read() throws IOException {
+        releaseIfWaiting();
+        return super.read();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        releaseIfWaiting();
+        return super.read(b, off, len);
+      }
+
+      private void releaseIfWaiting() throws IOException {
+        if (opened == null && in.available() == 0) {
+          release();
+        }
+      }
+    };
+  }
+
+  /** The hold is over while the guest runs on: what it wrote so far starts the stream. */
+  private void release() {
+    if (opened != null) {
+      return;
+    }
+    synchronized (this) {
+      if (opened == null && !ended && held.size() > 0) {
+        try {
+          open();
+        } catch (IOException e) {
+          // the stream failed at once; the guest's next write reports it
+        }
+      }
+    }
+  }
+
+  /** Opens the stream with the held bytes as its first element (a fresh queue takes it without waiting). */
+  private void open() throws IOException {
+    var pair = Source.<ByteString>queue(BUFFERED_CHUNKS, OverflowStrategy.backpressure()).preMaterialize(materializer);
+    var queue = pair.first();
+    var taken = new AtomicBoolean();
+    CompletableFuture.delayedExecutor(subscriptionTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (!taken.get()) {
+        queue.fail(new IOException("no reader took the output stream within " + subscriptionTimeout));
+      }
+    });
+    opened = queue;
+    onOpen.accept(pair.second().mapMaterializedValue(m -> {
+      taken.set(true);
+      return m;
+    }));
+    var first = ByteString.fromArray(held.toByteArray());
+    held.reset();
+    offer(queue, first);
+  }
+
+  private static void offer(SourceQueueWithComplete<ByteString> queue, ByteString bytes) throws IOException {
     QueueOfferResult result;
     try {
-      result = queue.offer(ByteString.fromArray(b, off, len)).toCompletableFuture().get();
+      result = queue.offer(bytes).toCompletableFuture().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("output stream interrupted");
@@ -79,14 +151,22 @@ final class StreamedStdout extends OutputStream {
     }
   }
 
-  /** Ends the stream: normally after success, with an error after a failure. */
-  void finish(Throwable failure) {
-    if (queue != null) {
-      if (failure == null) {
-        queue.complete();
-      } else {
-        queue.fail(failure);
+  /**
+   * The guest has ended: when its output never started to stream, what it wrote (to be answered whole with
+   * the outcome), else null and the stream is ended, normally after success, with {@code failure} otherwise.
+   */
+  byte[] end(Throwable failure) {
+    synchronized (this) {
+      ended = true;
+      if (opened == null) {
+        return held.toByteArray();
       }
     }
+    if (failure == null) {
+      opened.complete();
+    } else {
+      opened.fail(failure);
+    }
+    return null;
   }
 }

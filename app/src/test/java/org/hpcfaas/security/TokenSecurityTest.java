@@ -1,5 +1,7 @@
 package org.hpcfaas.security;
 
+import org.hpcfaas.testing.RawSockets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.hpcfaas.transport.http;
 
+import java.util.concurrent.CompletableFuture;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
+import org.hpcfaas.core.InputDrain;
 import org.hpcfaas.core.Call;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.GuestParameters;
@@ -60,21 +62,21 @@ final class WorkerRoutes extends AllDirectives {
                           var guest = guestHeader.map(h -> decode(h, new TypeReference<GuestParameters>() { }))
                               .orElse(GuestParameters.none());
                           boolean streamOutput = stream.map("true"::equals).orElse(false);
-                          return completeWithFuture(call(id, entity, guest, streamOutput)
-                              .thenCompose(call -> worker.run(spec, call))
+                          long length = entity.getContentLengthOption().orElse(-1L);
+                          if (length >= 0 && length <= Payload.INLINE_LIMIT) {
+                            return completeWithFuture(entity.toStrict(bodyTimeout.toMillis(), materializer)
+                                .thenApply(strict -> new Call(id, strict.getData().toArray(), null, guest, streamOutput))
+                                .thenCompose(call -> worker.run(spec, call))
+                                .thenApply(this::toResponse));
+                          }
+                          var drain = new InputDrain(entity.getDataBytes(), bodyTimeout);
+                          return completeWithFuture(worker.run(spec, new Call(id, null, drain.input(), guest, streamOutput))
+                              .thenCompose(result -> result instanceof WorkerResult.Streaming s
+                                  ? CompletableFuture.completedFuture(new WorkerResult.Streaming(s.node(),
+                                      drain.endingAfterInput(s.output(), materializer)))
+                                  : drain.ended(materializer).thenApply(d -> result))
                               .thenApply(this::toResponse));
                         })))))))));
-  }
-
-  /** The input whole when it is known to be small (or empty), else as the stream it arrives in. */
-  private CompletionStage<Call> call(String id, HttpEntity entity, GuestParameters guest, boolean streamOutput) {
-    long length = entity.getContentLengthOption().orElse(-1L);
-    if (length >= 0 && length <= Payload.INLINE_LIMIT) {
-      return entity.toStrict(bodyTimeout.toMillis(), materializer)
-          .thenApply(strict -> new Call(id, strict.getData().toArray(), null, guest, streamOutput));
-    }
-    return java.util.concurrent.CompletableFuture.completedFuture(
-        new Call(id, null, entity.getDataBytes(), guest, streamOutput));
   }
 
   private HttpResponse toResponse(WorkerResult result) {

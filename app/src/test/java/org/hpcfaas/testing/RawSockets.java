@@ -1,4 +1,4 @@
-package org.hpcfaas.security;
+package org.hpcfaas.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * HTTP/1.1 and WebSocket by hand, to send what no client library would: bodies and messages of hundreds of
  * megabytes generated as they are written (never held by the test), while the answer is read meanwhile.
  */
-final class RawSockets {
+public final class RawSockets {
   private RawSockets() {}
 
-  static Socket connect(int port) throws IOException {
+  public static Socket connect(int port) throws IOException {
     var socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(60_000);
@@ -27,7 +27,7 @@ final class RawSockets {
   }
 
   /** Writes {@code total} bytes of generated data, in blocks, until done or the peer stops it; returns bytes written. */
-  static CompletableFuture<Long> writeGenerated(OutputStream out, long total, java.util.function.IntFunction<byte[]> block) {
+  public static CompletableFuture<Long> writeGenerated(OutputStream out, long total, java.util.function.IntFunction<byte[]> block) {
     var written = new AtomicLong();
     var thread = new CompletableFuture<Long>();
     Thread.ofPlatform().daemon().start(() -> {
@@ -48,13 +48,13 @@ final class RawSockets {
   }
 
   /** One HTTP response head and body (Content-Length, chunked, or up to the end of the stream). */
-  record Response(int status, String head, byte[] body) {
-    String text() {
+  public record Response(int status, String head, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
 
-  static Response readResponse(InputStream in) throws IOException {
+  public static Response readResponse(InputStream in) throws IOException {
     var head = new ByteArrayOutputStream();
     while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
       int b = in.read();
@@ -99,7 +99,7 @@ final class RawSockets {
   }
 
   /** Opens a WebSocket (the upgrade answered 101) on {@code path}. */
-  static Socket webSocket(int port, String path) throws IOException {
+  public static Socket webSocket(int port, String path) throws IOException {
     var socket = connect(port);
     var key = new byte[16];
     new Random().nextBytes(key);
@@ -123,7 +123,7 @@ final class RawSockets {
   }
 
   /** A masked client frame header (mask 0, so the payload goes as it is) for a payload of {@code length}. */
-  static byte[] frameHeader(int first, long length) {
+  public static byte[] frameHeader(int first, long length) {
     var out = new ByteArrayOutputStream();
     out.write(first);
     if (length < 126) {
@@ -143,7 +143,7 @@ final class RawSockets {
   }
 
   /** One whole masked frame. */
-  static byte[] frame(int first, byte[] payload) {
+  public static byte[] frame(int first, byte[] payload) {
     var out = new ByteArrayOutputStream();
     out.writeBytes(frameHeader(first, payload.length));
     out.writeBytes(payload);
@@ -151,21 +151,21 @@ final class RawSockets {
   }
 
   /** A server frame: its first byte and its payload (server frames are never masked). */
-  record Frame(int first, byte[] payload) {
-    int opcode() {
+  public record Frame(int first, byte[] payload) {
+    public int opcode() {
       return first & 0x0f;
     }
 
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
     }
 
-    String text() {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
   }
 
-  static Frame readFrame(InputStream in) throws IOException {
+  public static Frame readFrame(InputStream in) throws IOException {
     int first = in.read();
     int second = in.read();
     if (first < 0 || second < 0) {
