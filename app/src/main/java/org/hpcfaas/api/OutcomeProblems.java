@@ -16,6 +16,10 @@ final class OutcomeProblems {
       case Outcome.TimedOut t -> Problem.of(ProblemType.FUNCTION_TIMEOUT,
               function + " was stopped at its time limit of " + t.timeoutMs() + " ms")
           .with("timeoutMs", t.timeoutMs()).with("stderr", t.stderr());
+      case Outcome.Stalled t -> Problem.of(ProblemType.FUNCTION_STALLED,
+              function + " was stopped at its wall-clock ceiling of " + t.wallClockMs()
+                  + " ms: it spent too long waiting for its input or for its output to be read")
+          .with("wallClockMs", t.wallClockMs()).with("stderr", t.stderr());
       case Outcome.MemoryExhausted m -> Problem.of(ProblemType.FUNCTION_MEMORY_LIMIT,
               function + " " + m.detail() + " after growing its memory to " + m.usedBytes() / (1024 * 1024)
                   + " MiB of its " + m.memoryMb() + " MiB limit (deploy with a larger memoryMb)")

@@ -32,6 +32,7 @@ public enum ProblemType {
   NOT_DURABLE(503, "Change not stored on a majority of nodes"),
   NODE_OVERLOADED(503, "Node has no memory to spare for the body"),
   FUNCTION_TIMEOUT(504, "Function timed out"),
+  FUNCTION_STALLED(504, "Function stalled on its streams"),
   WORKER_TIMEOUT(504, "No answer from a worker in time");
 
   private final int status;

@@ -204,7 +204,16 @@ public final class WebSocketRoutes extends AllDirectives {
         text ? TextMessage.create(Utf8Chunks.decode(output)) : BinaryMessage.create(output));
   }
 
+  /**
+   * A stream-mode socket's flow, built only when it runs, that is once the upgrade was accepted: a request
+   * without one (a plain GET) is refused before any call starts or any thread waits for its input.
+   */
   private Flow<Message, Message, NotUsed> streamed(FunctionSpec spec, GuestParameters guest, Principal principal) {
+    return Flow.<Message, Message, NotUsed>fromMaterializer((mat, attributes) -> streamedNow(spec, guest, principal))
+        .mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Flow<Message, Message, NotUsed> streamedNow(FunctionSpec spec, GuestParameters guest, Principal principal) {
     var input = Source.<ByteString>asSubscriber().preMaterialize(materializer);
     // Each message streams into stdin as it arrives (never held whole); an empty binary message ends stdin.
     Sink<Message, NotUsed> stdin = Flow.of(Message.class)

@@ -33,7 +33,9 @@ import org.hpcfaas.core.GuestParameters;
 /**
  * Asynchronous invocations accepted by this gateway: run in the background, their records and outputs
  * kept for {@code retention}, at most {@code maxRecords} of them and {@code maxTotalOutput} bytes of
- * output (the oldest go first). Any gateway finds a record by asking the others.
+ * output (the oldest go first). Every record (and a finished call's output) is also pushed to every other
+ * gateway, so any gateway answers for it after the one that took it is gone; a record still running
+ * whose gateway has left the cluster is answered as failed, since its result went with that gateway.
  */
 public final class AsyncInvocations {
   /** Retention and memory bounds of the records. */
@@ -53,12 +55,18 @@ public final class AsyncInvocations {
 
   record OutputReply(Payload output) implements CborSerializable {}
 
+  /** A copy of a record (and of its output, once finished) from the gateway that took the call. */
+  record Keep(AsyncRecord record, Payload output) implements Command {}
+
+  private record PeersChanged(Receptionist.Listing listing) implements Command {}
+
   private final ActorSystem<?> system;
   private final Materializer materializer;
   private final Settings settings;
   private final LinkedHashMap<String, AsyncRecord> records = new LinkedHashMap<>();
   private final Map<String, byte[]> outputs = new LinkedHashMap<>();
   private long totalOutput;
+  private volatile java.util.Set<ActorRef<Command>> peers = java.util.Set.of();
 
   public AsyncInvocations(ActorSystem<?> system, Materializer materializer, Settings settings) {
     this.system = system;
@@ -100,7 +108,21 @@ public final class AsyncInvocations {
     return done;
   }
 
-  private synchronized void put(AsyncRecord record, byte[] output) {
+  /** Keeps a record here and pushes a copy to every other gateway. */
+  private void put(AsyncRecord record, byte[] output) {
+    keep(record, output);
+    for (var peer : peers) {
+      peer.tell(new Keep(record, output == null ? null : Payload.of(output, materializer)));
+    }
+  }
+
+  private synchronized void keep(AsyncRecord record, byte[] output) {
+    var known = records.get(record.id());
+    if (known != null && known.finishedRunning() && !record.finishedRunning()) {
+      return;
+    }
+    var replaced = outputs.remove(record.id());
+    totalOutput -= replaced == null ? 0 : replaced.length;
     records.remove(record.id());
     records.put(record.id(), record);
     if (output != null) {
@@ -128,7 +150,27 @@ public final class AsyncInvocations {
   }
 
   private synchronized Optional<AsyncRecord> local(String id) {
-    return Optional.ofNullable(records.get(id));
+    return Optional.ofNullable(records.get(id)).map(this::unlessGatewayLost);
+  }
+
+  /** A running record whose gateway is no longer an up member: its result is lost, so it is reported failed. */
+  private AsyncRecord unlessGatewayLost(AsyncRecord r) {
+    if (r.finishedRunning()) {
+      return r;
+    }
+    var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+    if (cluster.selfMember().address().toString().equals(r.node())) {
+      return r;
+    }
+    for (var m : cluster.state().getMembers()) {
+      if (m.address().toString().equals(r.node()) && m.status() == org.apache.pekko.cluster.MemberStatus.up()
+          && !cluster.state().getUnreachable().contains(m)) {
+        return r;
+      }
+    }
+    return new AsyncRecord(r.id(), r.function(), r.version(), AsyncRecord.FAILED, r.node(), r.submitted(), null, null,
+        new Outcome.Broken("the gateway that took this call (" + r.node() + ") was lost before it finished;"
+            + " the call may or may not have run", ""), 0, null);
   }
 
   private synchronized Optional<byte[]> localOutput(String id) {
@@ -161,7 +203,23 @@ public final class AsyncInvocations {
   public Behavior<Command> lookup() {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE, ctx.getSelf()));
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(SERVICE,
+          ctx.messageAdapter(Receptionist.Listing.class, PeersChanged::new)));
       return Behaviors.receive(Command.class)
+          .onMessage(PeersChanged.class, p -> {
+            var others = new java.util.HashSet<>(p.listing().getServiceInstances(SERVICE));
+            others.removeIf(ref -> ref.path().address().hasLocalScope());
+            peers = java.util.Set.copyOf(others);
+            return Behaviors.same();
+          })
+          .onMessage(Keep.class, k -> {
+            if (k.output() == null) {
+              keep(k.record(), null);
+            } else {
+              collect(k.output().source()).whenComplete((bytes, error) -> keep(k.record(), error == null ? bytes : null));
+            }
+            return Behaviors.same();
+          })
           .onMessage(Find.class, f -> {
             f.replyTo().tell(new Found(local(f.id()).orElse(null)));
             return Behaviors.same();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(Outcome.Exited.class),
   @JsonSubTypes.Type(Outcome.Trapped.class),
   @JsonSubTypes.Type(Outcome.TimedOut.class),
+  @JsonSubTypes.Type(Outcome.Stalled.class),
   @JsonSubTypes.Type(Outcome.MemoryExhausted.class),
   @JsonSubTypes.Type(Outcome.OutputTooLarge.class),
   @JsonSubTypes.Type(Outcome.Overloaded.class),
@@ -35,6 +36,9 @@ public sealed interface Outcome {
 
   /** Stopped by the watchdog at the function's time limit. */
   record TimedOut(long timeoutMs, String stderr) implements Outcome {}
+
+  /** Stopped at its wall-clock ceiling: it waited on its caller's streams (an upload, a reader) too long. */
+  record Stalled(long wallClockMs, String stderr) implements Outcome {}
 
   /** Failed after growing its memory to the function's cap. */
   record MemoryExhausted(int memoryMb, long usedBytes, String detail, String stderr) implements Outcome {}

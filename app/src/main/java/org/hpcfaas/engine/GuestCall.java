@@ -18,6 +18,9 @@ final class GuestCall {
       return code == 0 ? new Outcome.Succeeded(err.text()) : failure(new Outcome.Exited(code, err.text()), probe, memoryMb, capMargin);
     } catch (PolyglotException e) {
       guards.watch().done();
+      if (guards.watch().stalled()) {
+        return new Outcome.Stalled(guards.watch().wallClockMs(), err.text());
+      }
       if (guards.out().exceeded()) {
         return new Outcome.OutputTooLarge(guards.outputLimit(), err.text());
       }

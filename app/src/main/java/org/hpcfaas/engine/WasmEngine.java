@@ -30,7 +30,7 @@ public final class WasmEngine implements AutoCloseable {
 
   private final Engine engine;
   private final EngineSettings settings;
-  private final Watchdog watchdog = new Watchdog();
+  private final Watchdog watchdog;
   private final MemoryBudget budget;
   private final WasiShim shim = new WasiShim();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
@@ -38,6 +38,7 @@ public final class WasmEngine implements AutoCloseable {
 
   public WasmEngine(EngineSettings settings) {
     this.settings = settings;
+    this.watchdog = new Watchdog(settings.stallAllowanceMs());
     this.budget = new MemoryBudget(settings.memoryBudgetMb());
     var builder = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false");
     if (!settings.engineOptions().isEmpty()) {

@@ -54,10 +54,19 @@ public final class WasmExecutor implements AutoCloseable {
 
   /** Runs {@code work} on a WASM thread, in turn with the other work of the same {@code function}. */
   public <T> CompletionStage<T> submit(String function, Supplier<T> work) {
+    return submit(function, Long.MAX_VALUE, work, work);
+  }
+
+  /**
+   * As {@link #submit(String, Supplier)}, but a task still waiting at {@code deadlineNanos} (of
+   * {@link System#nanoTime}) runs {@code expired} instead: its caller has stopped waiting for it, so its
+   * guest code never runs.
+   */
+  public <T> CompletionStage<T> submit(String function, long deadlineNanos, Supplier<T> work, Supplier<T> expired) {
     var result = new CompletableFuture<T>();
     var task = new Task(() -> {
       try {
-        result.complete(work.get());
+        result.complete(System.nanoTime() - deadlineNanos > 0 ? expired.get() : work.get());
       } catch (Throwable e) {
         result.completeExceptionally(e);
       }
@@ -101,6 +110,8 @@ public final class WasmExecutor implements AutoCloseable {
         task.run().run();
       } finally {
         busy.decrementAndGet();
+        // a call stopped at its wall-clock ceiling may leave its interrupt behind; the next call starts clean
+        Thread.interrupted();
       }
     }
   }

@@ -1,5 +1,7 @@
 package org.hpcfaas.engine;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +10,10 @@ import org.graalvm.polyglot.Context;
 /**
  * Stops guests at their time limit by cancelling their Context; a stopped instance is never reused.
  * The limit bounds the time a guest runs, not the time it waits for its caller: while it is blocked
- * reading a streamed stdin or writing to a slow reader the clock is paused (a stalled stream fails on
- * its own, see {@code hpcfaas.invoke.input-stall}).
+ * reading a streamed stdin or writing to a slow reader the clock is paused. A wall-clock ceiling (the
+ * limit plus the stall allowance) bounds the whole call: past it the guest is cancelled and the thread
+ * blocked in its caller's stream is interrupted, so a client that trickles or stops reading cannot hold a
+ * WASM thread. Cancellations run on one small pool.
  */
 final class Watchdog implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -17,8 +21,15 @@ final class Watchdog implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final ExecutorService cancels = Executors.newFixedThreadPool(2, r -> {
+    var t = new Thread(r, "hpcfaas-cancel");
+    t.setDaemon(true);
+    return t;
+  });
+  private final long stallAllowanceNanos;
 
-  Watchdog() {
+  Watchdog(long stallAllowanceMs) {
+    this.stallAllowanceNanos = TimeUnit.MILLISECONDS.toNanos(stallAllowanceMs);
     // A finished call's check is dropped at once, not kept (with its Context) until its deadline.
     timer.setRemoveOnCancelPolicy(true);
   }
@@ -27,17 +38,21 @@ final class Watchdog implements AutoCloseable {
   final class Watch {
     private final Context context;
     private final long budgetNanos;
+    private final long wallDeadline;
+    private final Thread caller = Thread.currentThread();
     private long usedNanos;
     private long runningSince;
     private ScheduledFuture<?> check;
     private boolean done;
     private volatile boolean timedOut;
+    private volatile boolean stalled;
     private volatile boolean killed;
 
     private Watch(Context context, long timeoutMs) {
       this.context = context;
       this.budgetNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
       this.runningSince = System.nanoTime();
+      this.wallDeadline = runningSince + budgetNanos + stallAllowanceNanos;
       schedule(budgetNanos);
     }
 
@@ -49,19 +64,25 @@ final class Watchdog implements AutoCloseable {
 
     private void check() {
       long left;
+      long wallLeft;
       synchronized (this) {
         if (done) {
           return;
         }
         left = budgetNanos - used();
+        wallLeft = wallDeadline - System.nanoTime();
         if (left <= 0) {
           timedOut = true;
+        } else if (wallLeft <= 0) {
+          stalled = true;
+          // the guest waits in its caller's stream (a read or an offer): wake it; done() stops this for good
+          caller.interrupt();
         }
       }
-      if (left <= 0) {
+      if (left <= 0 || wallLeft <= 0) {
         kill();
       } else {
-        schedule(left);
+        schedule(Math.min(left, wallLeft));
       }
     }
 
@@ -87,13 +108,22 @@ final class Watchdog implements AutoCloseable {
       return timedOut;
     }
 
+    /** Stopped at the wall-clock ceiling, having waited on its streams past the stall allowance. */
+    boolean stalled() {
+      return stalled;
+    }
+
+    long wallClockMs() {
+      return TimeUnit.NANOSECONDS.toMillis(budgetNanos + stallAllowanceNanos);
+    }
+
     /** Cancels the running guest now; close(true) blocks until it has left, so not on the caller's thread. */
     void kill() {
       if (killed) {
         return;
       }
       killed = true;
-      Thread.ofPlatform().daemon().name("hpcfaas-cancel").start(() -> {
+      cancels.execute(() -> {
         try {
           context.close(true);
         } catch (RuntimeException ignored) {
@@ -117,5 +147,6 @@ final class Watchdog implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    cancels.shutdown();
   }
 }

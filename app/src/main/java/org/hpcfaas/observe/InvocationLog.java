@@ -59,6 +59,11 @@ public final class InvocationLog {
     }
   }
 
+  /** Drops the records of a deleted function. */
+  public void forget(String function) {
+    recent.remove(function);
+  }
+
   /** The most recent invocations of a function on this worker, oldest first. */
   public List<Entry> recent(String function) {
     var ring = recent.get(function);

@@ -136,6 +136,34 @@ public final class NodeMetrics {
     m.bytesOut().increment(bytesOut);
   }
 
+  /**
+   * Drops every meter of a deleted function, so deploy/delete cycles leave no series behind. A call still
+   * running holds its in-flight count and decrements it unseen.
+   */
+  public void forget(String function) {
+    var m = meters.remove(function);
+    if (m != null) {
+      m.outcomes().values().forEach(registry::remove);
+      registry.remove(m.duration());
+      registry.remove(m.queueWait());
+      registry.remove(m.bytesIn());
+      registry.remove(m.bytesOut());
+    }
+    for (var name : new String[] {"hpcfaas_function_in_flight", "hpcfaas_function_warm_instances"}) {
+      var gauge = registry.find(name).tag("function", function).gauge();
+      if (gauge != null) {
+        registry.remove(gauge);
+      }
+    }
+    inFlight.remove(function);
+    warm.remove(function);
+  }
+
+  /** Meters this node exports (for the soak figures). */
+  public int series() {
+    return registry.getMeters().size();
+  }
+
   /** All meters in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();

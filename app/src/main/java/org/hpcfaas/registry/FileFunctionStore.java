@@ -65,7 +65,34 @@ public final class FileFunctionStore implements FunctionStore {
     var target = moduleFile(sha256);
     if (!Files.exists(target)) {
       writeDurably(target, module);
+    } else {
+      // stored again: the grace period before an unreferenced module is removed starts anew
+      Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
     }
+  }
+
+  @Override
+  public java.util.Map<String, java.time.Instant> modules() throws IOException {
+    var all = new java.util.HashMap<String, java.time.Instant>();
+    try (var files = Files.newDirectoryStream(modules, "*.wasm")) {
+      for (var file : files) {
+        var name = file.getFileName().toString();
+        var sha = name.substring(0, name.length() - ".wasm".length());
+        if (FunctionRegistry.isSha256(sha)) {
+          try {
+            all.put(sha, Files.getLastModifiedTime(file).toInstant());
+          } catch (NoSuchFileException e) {
+            // removed meanwhile
+          }
+        }
+      }
+    }
+    return all;
+  }
+
+  @Override
+  public void deleteModule(String sha256) throws IOException {
+    Files.deleteIfExists(moduleFile(sha256));
   }
 
   @Override

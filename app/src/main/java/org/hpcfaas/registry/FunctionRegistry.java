@@ -35,7 +35,12 @@ public final class FunctionRegistry {
   private final ModuleCompiler compiler;
   private final RegistrySettings settings;
   private final Map<String, RegistryEntry> entries = new ConcurrentHashMap<>();
+  /** Entries stored here for a change a majority has not confirmed yet, by name@version. */
+  private final Map<String, RegistryEntry> staged = new java.util.HashMap<>();
+  /** The highest version this node, as a name's owner, has handed out. */
+  private final Map<String, Long> reserved = new java.util.HashMap<>();
   private volatile ModuleFetcher fetcher = sha -> Optional.empty();
+  private final java.util.List<java.util.function.Consumer<String>> onDelete = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FunctionRegistry(FunctionStore store, ModuleCompiler compiler, RegistrySettings settings) throws IOException {
     this.store = store;
@@ -49,6 +54,11 @@ public final class FunctionRegistry {
 
   public RegistrySettings settings() {
     return settings;
+  }
+
+  /** Called with the name of every function deleted here, once its tombstone is this node's state. */
+  public void onDelete(java.util.function.Consumer<String> listener) {
+    onDelete.add(listener);
   }
 
   /** Where modules missing from the local store come from (peers, in a cluster). */
@@ -135,27 +145,19 @@ public final class FunctionRegistry {
   }
 
   /**
-   * Validates and compiles the module on the WASM pool, stores it durably, then publishes the new
-   * version here. Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
+   * Validates and compiles the module on the WASM pool and stores the module bytes; the spec it completes
+   * with has no version yet (0): the name's owner node assigns it (see {@link RegistryReplication}).
+   * Fails with {@link DeployRejected} for a bad module, {@link IOException} for storage.
    */
-  public CompletionStage<RegistryEntry> deploy(String name, byte[] module, Limits limits, boolean idempotent,
+  public CompletionStage<FunctionSpec> prepare(String name, byte[] module, Limits limits, boolean idempotent,
       boolean cached, String owner, GuestSetup guest) {
     String sha256 = sha256(module);
     return compiler.onPool(name, () -> {
       try {
         var kind = compiler.compile(sha256, module, limits);
         store.putModule(sha256, module);
-        synchronized (this) {
-          var spec = new FunctionSpec(name, nextVersion(name), sha256, module.length, kind, limits, idempotent,
-              owner, Instant.now(), guest.defaultArgs(), guest.runtimeEnv(), guest.mounts(), cached);
-          var entry = RegistryEntry.of(spec);
-          store.putEntry(entry);
-          entries.put(name, entry);
-          log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", name, spec.version(),
-              module.length, kind, sha256, limits.memoryMb(), limits.timeoutMs(), limits.concurrency(),
-              (idempotent ? ", idempotent" : "") + (cached ? ", cached" : ""));
-          return entry;
-        }
+        return new FunctionSpec(name, 0, sha256, module.length, kind, limits, idempotent, owner, Instant.now(),
+            guest.defaultArgs(), guest.runtimeEnv(), guest.mounts(), cached);
       } catch (DeployRejected e) {
         throw new CompletionException(e);
       } catch (IOException e) {
@@ -164,23 +166,96 @@ public final class FunctionRegistry {
     });
   }
 
-  /** Deletes a function durably (keeping a tombstone); empty if there was none. */
-  public synchronized Optional<RegistryEntry> delete(String name) throws IOException {
-    var current = entries.get(name);
-    if (current == null || current.deleted()) {
-      return Optional.empty();
+  /**
+   * The next version of a name, for its owner node to assign: above every version this node has
+   * committed, staged or handed out before, so two changes through one owner never share a version.
+   */
+  public synchronized long reserveVersion(String name) {
+    long highest = Optional.ofNullable(entries.get(name)).map(RegistryEntry::version).orElse(0L);
+    highest = Math.max(highest, reserved.getOrDefault(name, 0L));
+    for (var s : staged.values()) {
+      if (s.name().equals(name)) {
+        highest = Math.max(highest, s.version());
+      }
     }
-    var tombstone = RegistryEntry.tombstone(name, current.version() + 1);
-    store.putEntry(tombstone);
-    entries.put(name, tombstone);
-    forgetCompiled(current.spec());
-    log.info("Deleted {} (was v{})", name, current.version());
-    return Optional.of(tombstone);
+    reserved.put(name, highest + 1);
+    return highest + 1;
+  }
+
+  /** Would {@link #apply} take this entry (newer than the current one, or the winner of a tie)? */
+  public synchronized boolean accepts(RegistryEntry entry) {
+    var current = entries.get(entry.name());
+    return current == null || current.equals(entry) || wins(entry, current);
   }
 
   /**
-   * Takes a change made on another node, if it is newer than what this node has (or the same version
-   * decided differently, when two nodes deployed at once). Its module must already be in the store.
+   * Holds an entry a majority has not yet stored: it is not served and not written as the function's
+   * state until {@link #commit}; {@link #unstage} forgets it. False if {@link #apply} would refuse it.
+   */
+  public synchronized boolean stage(RegistryEntry entry) {
+    if (!accepts(entry)) {
+      return false;
+    }
+    staged.put(stagedKey(entry), entry);
+    return true;
+  }
+
+  public synchronized void unstage(RegistryEntry entry) {
+    staged.remove(stagedKey(entry));
+  }
+
+  /** Makes a staged (or any acceptable) entry this node's state; false if a newer one is already here. */
+  public synchronized boolean commit(RegistryEntry entry) throws IOException {
+    staged.remove(stagedKey(entry));
+    return apply(entry);
+  }
+
+  /** The staged entry with this name and version, if this node holds it. */
+  public synchronized Optional<RegistryEntry> staged(String name, long version) {
+    return Optional.ofNullable(staged.get(name + "@" + version));
+  }
+
+  private static String stagedKey(RegistryEntry entry) {
+    return entry.name() + "@" + entry.version();
+  }
+
+  /**
+   * Removes the modules no entry (committed or staged) refers to and that were last stored more than
+   * {@code grace} ago, so deploy/delete cycles do not fill the disk; the grace covers a deploy between
+   * storing its module and committing its entry. Returns how many were removed.
+   */
+  public int removeUnreferencedModules(java.time.Duration grace) throws IOException {
+    var cutoff = Instant.now().minus(grace);
+    int removed = 0;
+    for (var module : store.modules().entrySet()) {
+      if (module.getValue().isAfter(cutoff)) {
+        continue;
+      }
+      synchronized (this) {
+        boolean referenced = entries.values().stream().anyMatch(e -> !e.deleted() && e.spec().sha256().equals(module.getKey()))
+            || staged.values().stream().anyMatch(e -> !e.deleted() && e.spec().sha256().equals(module.getKey()));
+        if (!referenced) {
+          store.deleteModule(module.getKey());
+          compiler.evict(module.getKey());
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      log.info("Removed {} module(s) no function version refers to", removed);
+    }
+    return removed;
+  }
+
+  /** Functions with entries staged but neither committed nor dropped (for the soak figures). */
+  public synchronized int stagedCount() {
+    return staged.size();
+  }
+
+  /**
+   * Takes a committed change, if it is newer than what this node has; of two different entries with the
+   * same version (two owners during a membership change) every node keeps the same one. Its module must
+   * already be in the store.
    */
   public synchronized boolean apply(RegistryEntry entry) throws IOException {
     try {
@@ -189,16 +264,38 @@ public final class FunctionRegistry {
       throw new IOException("refused a change from a peer: " + e.getMessage());
     }
     var current = entries.get(entry.name());
-    if (current != null && (current.version() > entry.version() || current.equals(entry))) {
+    if (current != null && (current.equals(entry) || !wins(entry, current))) {
       return false;
     }
     store.putEntry(entry);
     entries.put(entry.name(), entry);
+    staged.values().removeIf(s -> s.name().equals(entry.name()) && s.version() <= entry.version());
+    reserved.computeIfPresent(entry.name(), (n, v) -> v <= entry.version() ? null : v);
     if (current != null && !current.deleted()) {
       forgetCompiled(current.spec());
     }
-    log.info("{} {} v{} (replicated)", entry.deleted() ? "Deleted" : "Deployed", entry.name(), entry.version());
+    if (entry.deleted()) {
+      log.info("Deleted {} (v{})", entry.name(), entry.version());
+      onDelete.forEach(listener -> listener.accept(entry.name()));
+    } else {
+      var spec = entry.spec();
+      log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", spec.name(), spec.version(),
+          spec.size(), spec.kind(), spec.sha256(), spec.limits().memoryMb(), spec.limits().timeoutMs(),
+          spec.limits().concurrency(), (spec.idempotent() ? ", idempotent" : "") + (spec.cached() ? ", cached" : ""));
+    }
     return true;
+  }
+
+  /** Does {@code entry} replace {@code current}: a higher version, or the same one decided by a fixed order. */
+  private static boolean wins(RegistryEntry entry, RegistryEntry current) {
+    if (entry.version() != current.version()) {
+      return entry.version() > current.version();
+    }
+    return tiebreak(entry).compareTo(tiebreak(current)) > 0;
+  }
+
+  private static String tiebreak(RegistryEntry e) {
+    return e.deleted() ? "" : e.spec().sha256() + "|" + e.spec().created() + "|" + e.spec();
   }
 
   /**
@@ -253,11 +350,6 @@ public final class FunctionRegistry {
   /** Is this a function name a client could deploy (a qualified one included)? */
   public static boolean isName(String s) {
     return s != null && NAME.matcher(s).matches();
-  }
-
-  private long nextVersion(String name) {
-    var current = entries.get(name);
-    return current == null ? 1 : current.version() + 1;
   }
 
   private void forgetCompiled(FunctionSpec spec) {

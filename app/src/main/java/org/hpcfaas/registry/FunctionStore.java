@@ -17,4 +17,10 @@ public interface FunctionStore {
   void putEntry(RegistryEntry entry) throws IOException;
 
   List<RegistryEntry> entries() throws IOException;
+
+  /** The sha256 of every stored module, with the time it was last stored. */
+  java.util.Map<String, java.time.Instant> modules() throws IOException;
+
+  /** Removes a module's bytes (no entry refers to it any more). */
+  void deleteModule(String sha256) throws IOException;
 }

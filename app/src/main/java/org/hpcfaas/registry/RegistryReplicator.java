@@ -26,9 +26,9 @@ import org.hpcfaas.core.Payload;
 /**
  * Replicates the registry to every node. Entries (versions and deletions) spread through a Distributed
  * Data LWW map ordered by version, so a node that was away catches up by gossip; each node stores what
- * it learns durably, fetching module bytes it lacks from a peer. Deploys also push entry and module to
- * every peer directly, which is how a deploy learns it is durable on a majority (see
- * {@link RegistryReplication}).
+ * it learns durably, fetching module bytes it lacks from a peer. Only committed entries are gossiped: a
+ * name's owner first stages a change on every peer directly ({@link Replicate}) and commits it once a
+ * majority staged it (see {@link RegistryReplication}).
  */
 public final class RegistryReplicator {
   private static final Logger log = LoggerFactory.getLogger(RegistryReplicator.class);
@@ -38,8 +38,21 @@ public final class RegistryReplicator {
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Store this entry (and its module, when given) durably, then acknowledge. */
+  /** Sent to a name's owner: version and commit this change (a spec without version, or null to delete). */
+  public record Propose(String name, org.hpcfaas.core.FunctionSpec spec, Payload module, ActorRef<Decided> replyTo)
+      implements Command {}
+
+  /** The owner's answer: the committed entry, none (nothing to delete), or why it was not committed. */
+  public record Decided(RegistryEntry entry, String error) implements CborSerializable {}
+
+  /** Stage this entry (its module, when given, stored durably; the entry not yet served), then acknowledge. */
   public record Replicate(RegistryEntry entry, Payload module, ActorRef<Ack> replyTo) implements Command {}
+
+  /** A majority staged this entry: make it this node's state, then acknowledge. */
+  public record Commit(RegistryEntry entry, ActorRef<Ack> replyTo) implements Command {}
+
+  /** This staged entry missed its majority: forget it. */
+  public record Abort(String name, long version) implements Command {}
 
   public record Ack(String node, boolean stored, String error) implements CborSerializable {}
 
@@ -71,6 +84,7 @@ public final class RegistryReplicator {
   private final Executor io;
   private final String node;
   private final SelfUniqueAddress self;
+  private final java.util.Set<RegistryEntry> learning = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private RegistryReplicator(ActorContext<Command> ctx,
       ReplicatorMessageAdapter<Command, LWWMap<String, RegistryEntry>> replicator, FunctionRegistry registry,
@@ -92,7 +106,17 @@ public final class RegistryReplicator {
     replicator.subscribe(KEY, MapChanged::new);
     registry.entries().forEach(this::publish);
     return Behaviors.receive(Command.class)
+        .onMessage(Propose.class, this::onPropose)
         .onMessage(Replicate.class, this::onReplicate)
+        .onMessage(Commit.class, c -> {
+          CompletableFuture.runAsync(() -> learn(c.entry()), io).whenComplete((ok, error) -> c.replyTo().tell(
+              new Ack(node, error == null, error == null ? "" : String.valueOf(error.getMessage()))));
+          return Behaviors.same();
+        })
+        .onMessage(Abort.class, a -> {
+          registry.staged(a.name(), a.version()).ifPresent(registry::unstage);
+          return Behaviors.same();
+        })
         .onMessage(FetchModule.class, this::onFetch)
         .onMessage(Publish.class, p -> {
           publish(p.entry());
@@ -114,6 +138,17 @@ public final class RegistryReplicator {
         Updated::new);
   }
 
+  private Behavior<Command> onPropose(Propose p) {
+    replication.decide(p.name(), p.spec(), p.module()).whenComplete((entry, error) -> p.replyTo().tell(error == null
+        ? new Decided(entry.orElse(null), null)
+        : new Decided(null, String.valueOf(unwrap(error).getMessage()))));
+    return Behaviors.same();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
   private Behavior<Command> onReplicate(Replicate r) {
     var entry = r.entry();
     // Checked as a client's deploy is, before a byte of its module is read.
@@ -127,8 +162,10 @@ public final class RegistryReplicator {
     CompletableFuture<byte[]> module = r.module() == null || entry.deleted() || registry.hasModule(entry.spec().sha256())
         ? CompletableFuture.completedFuture(null)
         : readModule(r.module(), registry.settings().maxModuleBytes(), materializer).toCompletableFuture();
-    module.thenAcceptAsync(bytes -> store(entry, bytes), io).whenComplete((ok, error) -> r.replyTo().tell(
-        error == null ? new Ack(node, true, "") : new Ack(node, false, String.valueOf(error.getMessage()))));
+    module.thenApplyAsync(bytes -> stage(entry, bytes), io).whenComplete((staged, error) -> r.replyTo().tell(
+        error != null ? new Ack(node, false, String.valueOf(unwrap(error).getMessage()))
+            : staged ? new Ack(node, true, "")
+            : new Ack(node, false, "refused: " + entry.name() + " has a newer version than v" + entry.version() + " here")));
     return Behaviors.same();
   }
 
@@ -157,17 +194,27 @@ public final class RegistryReplicator {
       var seen = new HashSet<RegistryEntry>(registry.entries());
       for (var entry : changed.get(KEY).getEntries().values()) {
         if (!seen.contains(entry)) {
-          CompletableFuture.runAsync(() -> learn(entry), io);
+          learnOnce(entry);
         }
       }
     }
     return Behaviors.same();
   }
 
-  /** Takes an entry learnt by gossip, fetching its module from a peer first when this node lacks it. */
+  /** Learns an entry on the io pool, unless the same entry is already being learnt. */
+  private void learnOnce(RegistryEntry entry) {
+    if (learning.add(entry)) {
+      CompletableFuture.runAsync(() -> learn(entry), io).whenComplete((ok, error) -> learning.remove(entry));
+    }
+  }
+
+  /** Takes a committed entry (learnt by gossip or told by its owner), fetching its module from a peer first when this node lacks it. */
   private void learn(RegistryEntry entry) {
     try {
       registry.checkReplicated(entry);
+      if (!registry.accepts(entry)) {
+        return;
+      }
       byte[] bytes = null;
       if (!entry.deleted() && !registry.hasModule(entry.spec().sha256())) {
         bytes = replication.fetch(entry.spec().sha256()).orElse(null);
@@ -177,7 +224,10 @@ public final class RegistryReplicator {
           return;
         }
       }
-      store(entry, bytes);
+      if (bytes != null) {
+        registry.storeModule(entry.spec().sha256(), bytes);
+      }
+      registry.commit(entry);
     } catch (org.hpcfaas.registry.DeployRejected e) {
       log.warn("Refused a change gossiped by a peer: {}", e.getMessage());
     } catch (java.io.IOException | RuntimeException e) {
@@ -185,12 +235,13 @@ public final class RegistryReplicator {
     }
   }
 
-  private void store(RegistryEntry entry, byte[] module) {
+  /** Stores the module durably and stages the entry; false if this node already has a newer one. */
+  private boolean stage(RegistryEntry entry, byte[] module) {
     try {
       if (module != null) {
         registry.storeModule(entry.spec().sha256(), module);
       }
-      registry.apply(entry);
+      return registry.stage(entry);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

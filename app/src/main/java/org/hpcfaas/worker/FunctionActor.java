@@ -32,11 +32,19 @@ public final class FunctionActor {
   /** Told by the parent after an idle timeout: stop once no call is running or queued. */
   enum Stop implements Command { INSTANCE }
 
-  /** How many calls may wait behind the running ones, and for how long. */
-  public record QueueSettings(int size, Duration maxWait) {
-    /** How long a caller waits for a worker's answer: the longest queue wait plus the function's time limit. */
+  /**
+   * How many calls may wait behind the running ones, and for how long; and the stall allowance, the time
+   * past its time limit a call may spend blocked on its streams before the engine stops it.
+   */
+  public record QueueSettings(int size, Duration maxWait, Duration stallAllowance) {
+    /**
+     * How long a caller waits for a worker's answer: as long as the worker may keep the call alive, that is
+     * the longest queue wait plus the call's wall-clock ceiling (time limit and stall allowance), plus a
+     * margin. A call whose clock pauses on a slow upload is thus never given up while it is within its
+     * limits; past them the worker itself ends it and answers.
+     */
     public Duration replyTimeout(FunctionSpec spec) {
-      return maxWait.plusMillis(spec.limits().timeoutMs()).plusSeconds(5);
+      return maxWait.plusMillis(spec.limits().timeoutMs()).plus(stallAllowance).plusSeconds(5);
     }
   }
 
@@ -142,7 +150,7 @@ public final class FunctionActor {
       current = spec;
       pool = runner.newPool(spec);
     }
-    var done = runner.run(spec, pool, invoke.call(), stdin, queuedMs, invoke.replyTo());
+    var done = runner.run(spec, pool, invoke.call(), stdin, queuedMs, queueSettings.maxWait(), invoke.replyTo());
     ctx.pipeToSelf(done, (outcome, error) -> {
       if (error != null) {
         var cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null

@@ -101,71 +101,86 @@ public final class FunctionRunner {
    * stream, or when the function has ended. Completes with the outcome when the call is over.
    */
   CompletionStage<Outcome> run(FunctionSpec spec, ReactorPool pool, Call request, InputStream stdin,
-      long queuedMs, ActorRef<WorkerResult> replyTo) {
+      long queuedMs, Duration maxWait, ActorRef<WorkerResult> replyTo) {
     stats.inFlight.incrementAndGet();
     var functionInFlight = metrics.inFlight(spec.name());
     functionInFlight.incrementAndGet();
-    return executor.submit(spec.name(), () -> {
-      var started = java.time.Instant.now();
-      long start = System.nanoTime();
-      var bulk = request.streamOutput() ? null : new BulkOutput(budget);
-      var streamed = request.streamOutput()
-          ? new StreamedStdout(materializer, inputStall, streamHold, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
-          : null;
-      var in = new CountingStreams.In(streamed == null ? stdin : streamed.releasedWhenWaiting(stdin));
-      var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
-      Outcome outcome;
-      try {
-        // a spec from a peer (gateway) is checked as a client's deploy is
-        registry.checkSpec(spec);
-        var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
-            preopens(spec), in, out, bulk != null ? maxOutputBytes : -1);
-        var module = module(spec);
-        outcome = spec.kind() == ModuleKind.REACTOR
-            ? pool.run(module, inv, spec.limits().timeoutMs())
-            : engine.runCommand(module, inv, spec.limits().timeoutMs());
-      } catch (org.hpcfaas.registry.DeployRejected e) {
-        outcome = new Outcome.Broken("refused the spec of " + spec.name() + " from the gateway: " + e.getMessage(), "");
-      } catch (IOException | InvalidModuleException e) {
-        outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
-      } catch (MissingVolume e) {
-        outcome = new Outcome.Broken(e.getMessage(), "");
-      } finally {
-        closeQuietly(stdin);
-        stats.inFlight.decrementAndGet();
-        stats.completed.incrementAndGet();
-        functionInFlight.decrementAndGet();
-      }
-      if (bulk != null && bulk.refused()) {
-        outcome = new Outcome.Overloaded("this node has no memory to spare for " + spec.name()
-            + "'s bulk output (hpcfaas.limits.bulk-memory-budget); retry, or stream the output (?transfer=stream)",
-            outcome.stderr());
-      }
-      long durationNanos = System.nanoTime() - start;
-      long durationMs = durationNanos / 1_000_000;
-      metrics.invocation(spec, outcome, durationNanos, queuedMs, in.count, out.count);
-      invocations.record(new InvocationLog.Entry(request.id(), spec.name(), spec.version(), node, started, durationMs,
-          queuedMs, in.count, out.count, outcome));
-      byte[] unstreamed = streamed == null ? null
-          : streamed.end(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
-      if (streamed != null && unstreamed == null) {
-        if (!outcome.succeeded()) {
-          log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
-        }
-      } else {
-        byte[] output;
-        if (outcome.succeeded()) {
-          output = bulk != null ? bulk.toBytes() : unstreamed;
-        } else {
-          if (bulk != null) {
-            bulk.discard();
-          }
-          output = new byte[0];
-        }
-        replyTo.tell(new WorkerResult.Completed(node, outcome, output, durationMs));
-      }
+    // past its queue wait the caller's reply timeout is running out: a call still waiting for a WASM thread
+    // then is dropped, not run for a caller that has gone
+    long deadline = System.nanoTime() + Math.max(0, maxWait.toNanos() - queuedMs * 1_000_000);
+    return executor.submit(spec.name(), deadline, () -> runNow(spec, pool, request, stdin, queuedMs, replyTo,
+        functionInFlight), () -> {
+      closeQuietly(stdin);
+      stats.inFlight.decrementAndGet();
+      functionInFlight.decrementAndGet();
+      Outcome outcome = new Outcome.Overloaded("waited longer than " + maxWait.toMillis() + " ms for a WASM thread of "
+          + node + "; dropped, as its caller has stopped waiting", "");
+      replyTo.tell(new WorkerResult.Completed(node, outcome, new byte[0], 0));
       return outcome;
     });
+  }
+
+  private Outcome runNow(FunctionSpec spec, ReactorPool pool, Call request, InputStream stdin, long queuedMs,
+      ActorRef<WorkerResult> replyTo, java.util.concurrent.atomic.AtomicInteger functionInFlight) {
+    var started = java.time.Instant.now();
+    long start = System.nanoTime();
+    var bulk = request.streamOutput() ? null : new BulkOutput(budget);
+    var streamed = request.streamOutput()
+        ? new StreamedStdout(materializer, inputStall, streamHold, output -> replyTo.tell(new WorkerResult.Streaming(node, output)))
+        : null;
+    var in = new CountingStreams.In(streamed == null ? stdin : streamed.releasedWhenWaiting(stdin));
+    var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
+    Outcome outcome;
+    try {
+      // a spec from a peer (gateway) is checked as a client's deploy is
+      registry.checkSpec(spec);
+      var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
+          preopens(spec), in, out, bulk != null ? maxOutputBytes : -1);
+      var module = module(spec);
+      outcome = spec.kind() == ModuleKind.REACTOR
+          ? pool.run(module, inv, spec.limits().timeoutMs())
+          : engine.runCommand(module, inv, spec.limits().timeoutMs());
+    } catch (org.hpcfaas.registry.DeployRejected e) {
+      outcome = new Outcome.Broken("refused the spec of " + spec.name() + " from the gateway: " + e.getMessage(), "");
+    } catch (IOException | InvalidModuleException e) {
+      outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
+    } catch (MissingVolume e) {
+      outcome = new Outcome.Broken(e.getMessage(), "");
+    } finally {
+      closeQuietly(stdin);
+      stats.inFlight.decrementAndGet();
+      stats.completed.incrementAndGet();
+      functionInFlight.decrementAndGet();
+    }
+    if (bulk != null && bulk.refused()) {
+      outcome = new Outcome.Overloaded("this node has no memory to spare for " + spec.name()
+          + "'s bulk output (hpcfaas.limits.bulk-memory-budget); retry, or stream the output (?transfer=stream)",
+          outcome.stderr());
+    }
+    long durationNanos = System.nanoTime() - start;
+    long durationMs = durationNanos / 1_000_000;
+    metrics.invocation(spec, outcome, durationNanos, queuedMs, in.count, out.count);
+    invocations.record(new InvocationLog.Entry(request.id(), spec.name(), spec.version(), node, started, durationMs,
+        queuedMs, in.count, out.count, outcome));
+    byte[] unstreamed = streamed == null ? null
+        : streamed.end(outcome.succeeded() ? null : new FunctionFailedMidStream(spec.name(), outcome));
+    if (streamed != null && unstreamed == null) {
+      if (!outcome.succeeded()) {
+        log.warn("Invocation {} of {} failed after its output began streaming: {}", request.id(), spec.name(), outcome);
+      }
+    } else {
+      byte[] output;
+      if (outcome.succeeded()) {
+        output = bulk != null ? bulk.toBytes() : unstreamed;
+      } else {
+        if (bulk != null) {
+          bulk.discard();
+        }
+        output = new byte[0];
+      }
+      replyTo.tell(new WorkerResult.Completed(node, outcome, output, durationMs));
+    }
+    return outcome;
   }
 
   /** argv[0] is the function's name (without its namespace); then the call's arguments, or the default ones. */

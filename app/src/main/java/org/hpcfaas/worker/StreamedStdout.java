@@ -26,7 +26,8 @@ import org.apache.pekko.util.ByteString;
  * sent), or {@code hold} has passed: a C program's buffered stdio writes its output as it exits, so a guest
  * that ends meanwhile is answered whole, with its outcome (a failure as a problem, not as a cut stream).
  * Then the held bytes open a stream (and announce it), and every write waits until the stream has room, so
- * a slow reader blocks the guest inside {@code fd_write}. A stream that no reader takes within
+ * a slow reader blocks the guest inside {@code fd_write}, but never longer than {@code subscriptionTimeout}
+ * for one write: a reader that stopped fails the stream and the write. A stream that no reader takes within
  * {@code subscriptionTimeout} fails, so the guest's next write fails too.
  */
 final class StreamedStdout extends OutputStream {
@@ -136,10 +137,14 @@ final class StreamedStdout extends OutputStream {
     offer(queue, first);
   }
 
-  private static void offer(SourceQueueWithComplete<ByteString> queue, ByteString bytes) throws IOException {
+  /** Waits until the stream takes {@code bytes}, but never longer than {@code subscriptionTimeout}. */
+  private void offer(SourceQueueWithComplete<ByteString> queue, ByteString bytes) throws IOException {
     QueueOfferResult result;
     try {
-      result = queue.offer(bytes).toCompletableFuture().get();
+      result = queue.offer(bytes).toCompletableFuture().get(subscriptionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      queue.fail(new IOException("the reader took nothing for " + subscriptionTimeout));
+      throw new IOException("the reader of the output stream took nothing for " + subscriptionTimeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("output stream interrupted");

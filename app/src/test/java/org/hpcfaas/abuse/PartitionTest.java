@@ -195,7 +195,7 @@ class PartitionTest {
       long removedMs = (System.nanoTime() - cut) / 1_000_000;
       // node 3, the minority, downed itself too: its actor system stops
       boolean n3Stopped = quietly(() -> {
-        n3.node.system().getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        n3.node.system().getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
         return true;
       });
       long n3StoppedMs = (System.nanoTime() - cut) / 1_000_000;

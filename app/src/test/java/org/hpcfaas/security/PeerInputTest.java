@@ -110,6 +110,13 @@ class PeerInputTest {
           .toCompletableFuture().get(15, TimeUnit.SECONDS);
       assertTrue(ok.stored(), ok::toString);
       assertEquals(200, n1.get("/health").statusCode());
+      // staged, not served, until its owner commits it
+      assertEquals(404, n1.get("/v1/functions/fine").statusCode());
+      RegistryReplicator.Ack committed = AskPattern.<RegistryReplicator.Command, RegistryReplicator.Ack>ask(target,
+              replyTo -> new RegistryReplicator.Commit(good, replyTo), Duration.ofSeconds(10), system.scheduler())
+          .toCompletableFuture().get(15, TimeUnit.SECONDS);
+      assertTrue(committed.stored(), committed::toString);
+      assertEquals(200, n1.get("/v1/functions/fine").statusCode());
       assertEquals("fine", TestNode.text(n1.invoke("fine", "fine")));
     }
   }

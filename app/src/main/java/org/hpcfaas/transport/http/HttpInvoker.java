@@ -85,7 +85,12 @@ final class HttpInvoker {
     // A failed outcome is a small JSON document (its stderr is a bounded tail): never read more than that.
     return response.entity().withSizeLimit(1 << 20).toStrict(30_000, materializer).thenApply(strict -> {
       if (!InternalProtocol.FAILED.equals(reply)) {
-        throw new WorkerUnavailable("worker answered " + response.status() + ": " + strict.getData().utf8String(), true);
+        // Only a 404 is sure to come before the call reached the worker's queue (the internal key did not
+        // match); any other answer (a 500 after the worker's ask timed out, a 503 while it shuts down) may
+        // come from a call that runs or ran, so it is retried only for an idempotent function.
+        boolean neverStarted = response.status().intValue() == 404;
+        throw new WorkerUnavailable("worker answered " + response.status() + ": " + strict.getData().utf8String(),
+            neverStarted);
       }
       try {
         var outcome = json.readValue(strict.getData().toArray(), Outcome.class);
@@ -97,7 +102,7 @@ final class HttpInvoker {
   }
 
   /** The worker could not be connected to at all, so the call surely did not start there. */
-  private static boolean refused(Throwable error) {
+  static boolean refused(Throwable error) {
     for (var e = error; e != null; e = e.getCause()) {
       if (e instanceof java.net.ConnectException || String.valueOf(e.getMessage()).contains("Connection refused")) {
         return true;
