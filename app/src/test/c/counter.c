@@ -1,8 +1,11 @@
 /* counter - a reactor that counts its calls: prints "call N" (N = calls of
  * this warm instance, including failed ones) and returns 0. Input "fail":
  * logs "failing" and returns 5 (function error, instance stays usable).
- * Input "trap": traps (the instance must be discarded). Tests warm reuse,
+ * Input "trap": traps (the instance must be discarded). Input "tmp": prints
+ * "fresh" or "left over" as /tmp/mark was absent or there, then creates it.
+ * Tests warm reuse,
  * per-call stdin/stdout rebinding and reactor error handling. */
+#include <stdio.h>
 #include <string.h>
 #include "hpcfaas.h"
 
@@ -21,6 +24,17 @@ static int handle(void)
         fputs("failing\n", stderr);
         free(in);
         return 5;
+    }
+    if (len == 3 && memcmp(in, "tmp", 3) == 0) {
+        FILE *mark = fopen("/tmp/mark", "r");
+        puts(mark == NULL ? "fresh" : "left over");
+        if (mark != NULL)
+            fclose(mark);
+        mark = fopen("/tmp/mark", "w");
+        if (mark == NULL || fclose(mark) != 0)
+            puts("cannot create /tmp/mark");
+        free(in);
+        return 0;
     }
     printf("call %lu\n", calls);
     free(in);

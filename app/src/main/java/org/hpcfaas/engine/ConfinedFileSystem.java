@@ -115,6 +115,9 @@ final class ConfinedFileSystem implements FileSystem {
         if (write && (root.readOnly() || lexical.readOnly())) {
           throw new SecurityException("read-only mount: " + path);
         }
+        if (write && inScratch(root)) {
+          scratch.touch();
+        }
         return root;
       } catch (NoSuchFileException e) {
         var parent = existing.getParent();

@@ -13,6 +13,7 @@ final class ScratchSpace implements AutoCloseable {
   private final Path dir;
   private final long maxBytes;
   private final AtomicLong used = new AtomicLong();
+  private volatile boolean touched;
 
   ScratchSpace(Path root, long maxBytes) {
     this.maxBytes = maxBytes;
@@ -40,15 +41,31 @@ final class ScratchSpace implements AutoCloseable {
     used.addAndGet(-Math.min(bytes, used.get()));
   }
 
-  /** Empties the directory for the next call of a warm instance. */
+  /** The guest is about to change something in the directory (create, write, remove, rename, link). */
+  void touch() {
+    touched = true;
+  }
+
+  /** Empties the directory for the next call of a warm instance (nothing to do when the guest changed nothing). */
   void clear() {
-    deleteTree(false);
-    used.set(0);
+    if (touched) {
+      deleteTree(false);
+      used.set(0);
+      touched = false;
+    }
   }
 
   @Override
   public void close() {
-    deleteTree(true);
+    if (touched) {
+      deleteTree(true);
+    } else {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        deleteTree(true);
+      }
+    }
   }
 
   private void deleteTree(boolean includingRoot) {

@@ -105,6 +105,17 @@ class WasmEngineTest extends WithEngine {
   }
 
   @Test
+  void aWarmReactorInstanceStartsEachCallWithAnEmptyTmp() throws Exception {
+    var module = compile(TestModules.testFunction("counter"), 64);
+    try (var pool = new ReactorPool(engine, "counter")) {
+      assertEquals("call 1\n", reactor(pool, module, "x").text());
+      assertEquals("fresh\n", reactor(pool, module, "tmp").text());
+      assertEquals("fresh\n", reactor(pool, module, "tmp").text(), "what the last call left in /tmp is gone");
+      assertEquals("call 4\n", reactor(pool, module, "x").text(), "the same warm instance");
+    }
+  }
+
+  @Test
   void loopingFunctionIsStoppedAtItsTimeLimit() throws Exception {
     var run = command(TestModules.testFunction("loop"), 64, new byte[0], 300, -1);
     assertEquals(300, assertInstanceOf(Outcome.TimedOut.class, run.outcome()).timeoutMs());
