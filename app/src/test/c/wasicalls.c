@@ -2,12 +2,18 @@
  *   sleep MS      nanosleep (a poll_oneoff on a clock): "slept enough" or "woke early"
  *   shutdown FD   sock_shutdown on a descriptor that is no socket: "errno <n>"
  *   poll          poll_oneoff on stdin and a 200 ms clock: "stdin <bytes>" when stdin was ready first
- *                 (<bytes> then read), else "clock" */
+ *                 (<bytes> then read), else "clock"
+ *   unlinkdir     unlink of a directory in /tmp: "errno <n>" (or "ok")
+ *   unlinkslash   unlink of a file in /tmp named with a trailing slash: "errno <n>" (or "ok")
+ *   seekdir       lseek on a directory: "errno <n>" (or "ok")
+ *   times         fd_filestat_set_times with a time and "now" for mtime: "errno <n>" (or "ok") */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -28,7 +34,8 @@ int main(int argc, char **argv)
             printf("%s\n", slept >= ms ? "slept enough" : "woke early");
         } else if (!strcmp(argv[i], "shutdown") && i + 1 < argc) {
             int fd = atoi(argv[++i]);
-            printf(shutdown(fd, SHUT_RDWR) == 0 ? "ok\n" : "errno %d\n", errno);
+            int r = shutdown(fd, SHUT_RDWR);
+            printf(r == 0 ? "ok\n" : "errno %d\n", errno);
         } else if (!strcmp(argv[i], "poll")) {
             __wasi_subscription_t subs[2] = {0};
             subs[0].userdata = 1;
@@ -56,6 +63,26 @@ int main(int argc, char **argv)
             } else {
                 printf("clock\n");
             }
+        } else if (!strcmp(argv[i], "unlinkdir")) {
+            mkdir("/tmp/d", 0700);
+            int r = unlink("/tmp/d");
+            printf(r == 0 ? "ok\n" : "errno %d\n", errno);
+        } else if (!strcmp(argv[i], "unlinkslash")) {
+            close(open("/tmp/f", O_CREAT | O_WRONLY, 0600));
+            int r = unlink("/tmp/f/");
+            printf(r == 0 ? "ok\n" : "errno %d\n", errno);
+        } else if (!strcmp(argv[i], "seekdir")) {
+            mkdir("/tmp/s", 0700);
+            int fd = open("/tmp/s", O_RDONLY | O_DIRECTORY);
+            off_t at = lseek(fd, 0, SEEK_CUR);
+            printf(at >= 0 ? "ok\n" : "errno %d\n", errno);
+            close(fd);
+        } else if (!strcmp(argv[i], "times")) {
+            int fd = open("/tmp/t", O_CREAT | O_WRONLY, 0600);
+            __wasi_errno_t err = __wasi_fd_filestat_set_times(fd, 100, 200,
+                __WASI_FSTFLAGS_MTIM | __WASI_FSTFLAGS_MTIM_NOW);
+            printf(err == 0 ? "ok\n" : "errno %d\n", err);
+            close(fd);
         } else {
             fprintf(stderr, "wasicalls: cannot parse argument %d: %s\n", i, argv[i]);
             return 2;

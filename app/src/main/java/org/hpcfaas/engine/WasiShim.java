@@ -20,9 +20,9 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_allocate", "fd_read", "path_create_directory", "path_filestat_get",
-      "path_open", "path_remove_directory", "path_rename", "path_unlink_file", "sock_accept", "sock_recv", "sock_send",
-      "sock_shutdown"};
+  private static final String[] EXPORTS = {"fd_allocate", "fd_fdstat_get", "fd_filestat_set_times", "fd_read", "fd_seek", "fd_tell",
+      "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_open", "path_remove_directory",
+      "path_rename", "path_unlink_file", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
 
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 

@@ -44,6 +44,12 @@ class WasiCallsTest extends WithEngine {
   }
 
   @Test
+  void fileCallsFailAsPosixSays() throws Exception {
+    assertEquals("errno 31\nerrno 54\nerrno 8\nerrno 28\n", run(InputStream.nullInputStream(), "unlinkdir", "unlinkslash",
+        "seekdir", "times"), "EISDIR, ENOTDIR, EBADF, EINVAL (the builtin: removes, unlinks, seeks, takes one time)");
+  }
+
+  @Test
   void pollOnStdinAndAClockReportsWhicheverIsReadyFirst() throws Exception {
     assertEquals("stdin 5\n", run(new ByteArrayInputStream("hello".getBytes(StandardCharsets.US_ASCII)), "poll"));
     try (var silent = new PipedInputStream(); var writer = new PipedOutputStream(silent)) {
