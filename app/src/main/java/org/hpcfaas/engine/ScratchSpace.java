@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-/** A guest's private /tmp: a fresh host directory with a byte quota, removed when the call is over. */
+/**
+ * A guest's private /tmp: a host directory of its own with a byte quota, empty when the call starts (a
+ * command call's is emptied and kept for a later call; a warm reactor's is emptied between its calls).
+ */
 final class ScratchSpace implements AutoCloseable {
   private final Path dir;
   private final long maxBytes;

@@ -33,6 +33,9 @@ public final class WasmEngine implements AutoCloseable {
   private final Watchdog watchdog;
   private final MemoryBudget budget;
   private final WasiShim shim = new WasiShim();
+  /** Scratch directories of ended command calls, emptied, for the next calls (one per call running at most). */
+  private final java.util.concurrent.ConcurrentLinkedDeque<ScratchSpace> idleScratch =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
   private final WarmUp warmUp;
 
@@ -166,7 +169,7 @@ public final class WasmEngine implements AutoCloseable {
     ScratchSpace scratch = null;
     Context ctx;
     try {
-      scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
+      scratch = takeScratch();
       ctx = newContext(in, out, err, inv, scratch, missing);
     } catch (RuntimeException e) {
       if (scratch != null) {
@@ -185,9 +188,25 @@ public final class WasmEngine implements AutoCloseable {
       }, guards, err, probe, module.memoryMb(), settings.memoryCapMargin());
     } finally {
       closeQuietly(ctx);
-      scratch.close();
+      giveBack(scratch);
       budget.release(module.memoryMb());
     }
+  }
+
+  /** An empty scratch directory: one an ended call left (its context closed), or a new one. */
+  private ScratchSpace takeScratch() {
+    for (var idle = idleScratch.pollFirst(); idle != null; idle = idleScratch.pollFirst()) {
+      if (java.nio.file.Files.isDirectory(idle.dir())) {
+        return idle;
+      }
+      idle.close();
+    }
+    return new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
+  }
+
+  private void giveBack(ScratchSpace scratch) {
+    scratch.clear();
+    idleScratch.addFirst(scratch);
   }
 
   /**
@@ -327,5 +346,8 @@ public final class WasmEngine implements AutoCloseable {
     warmUp.close();
     watchdog.close();
     engine.close(true);
+    for (var idle = idleScratch.pollFirst(); idle != null; idle = idleScratch.pollFirst()) {
+      idle.close();
+    }
   }
 }
