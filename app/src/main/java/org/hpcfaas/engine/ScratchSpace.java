@@ -49,12 +49,21 @@ final class ScratchSpace implements AutoCloseable {
     touched = true;
   }
 
-  /** Empties the directory for the next call of a warm instance (nothing to do when the guest changed nothing). */
-  void clear() {
-    if (touched) {
-      deleteTree(false);
-      used.set(0);
-      touched = false;
+  /**
+   * Empties the directory for the next call (nothing to do when the guest changed nothing); false when
+   * something could not be removed, so the directory must not serve another call.
+   */
+  boolean clear() {
+    if (!touched) {
+      return true;
+    }
+    deleteTree(false);
+    used.set(0);
+    touched = false;
+    try (var left = Files.list(dir)) {
+      return left.findAny().isEmpty();
+    } catch (IOException | UncheckedIOException e) {
+      return false;
     }
   }
 

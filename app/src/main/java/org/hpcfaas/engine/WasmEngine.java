@@ -204,9 +204,13 @@ public final class WasmEngine implements AutoCloseable {
     return new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
   }
 
+  /** Empties a command call's scratch directory for a later call (of any function), or removes it. */
   private void giveBack(ScratchSpace scratch) {
-    scratch.clear();
-    idleScratch.addFirst(scratch);
+    if (scratch.clear()) {
+      idleScratch.addFirst(scratch);
+    } else {
+      scratch.close();
+    }
   }
 
   /**
