@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -22,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.hpcfaas.testing.RawSockets;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +62,7 @@ class HttpAbuseTest {
     assertEquals("still here after " + what, TestNode.text(pooled));
     var fresh = RawHttp.echo(port, "fresh connection after " + what);
     assertEquals(200, fresh.status(), fresh::toString);
-    assertEquals("fresh connection after " + what, fresh.bodyText());
+    assertEquals("fresh connection after " + what, fresh.text());
   }
 
   /** Waits (generously) until this node runs no call and has its whole instance memory budget free again. */
@@ -138,7 +138,7 @@ class HttpAbuseTest {
                 out.flush();
                 Thread.sleep(20);
               }
-              var response = RawHttp.read(socket.getInputStream());
+              var response = RawSockets.readResponse(socket.getInputStream());
               return response.status() == 200 ? "answered" : "answered " + response.status();
             } catch (IOException e) {
               return "dropped (" + e.getMessage() + ")";
@@ -154,7 +154,7 @@ class HttpAbuseTest {
       for (int i = 0; i < 10; i++) {
         var fresh = RawHttp.echo(port, "meanwhile " + i);
         assertEquals(200, fresh.status(), fresh::toString);
-        assertEquals("meanwhile " + i, fresh.bodyText());
+        assertEquals("meanwhile " + i, fresh.text());
         assertEquals("pooled " + i, TestNode.text(node.invoke("echo", "pooled " + i)));
         served += 2;
       }
@@ -275,7 +275,7 @@ class HttpAbuseTest {
       for (int i = 0; i < 5; i++) {
         try {
           var fresh = RawHttp.echo(port, "busy " + i);
-          if (fresh.status() == 200 && fresh.bodyText().equals("busy " + i)) {
+          if (fresh.status() == 200 && fresh.text().equals("busy " + i)) {
             ok++;
           } else {
             failures.add("new connection: " + fresh);
@@ -334,18 +334,7 @@ class HttpAbuseTest {
 
   /** HTTP/1.1 by hand, one request per connection. */
   static final class RawHttp {
-    record Response(int status, String head, byte[] body) {
-      String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
-      }
-
-      @Override
-      public String toString() {
-        return head.lines().findFirst().orElse("(no status line)") + " " + bodyText();
-      }
-    }
-
-    static Response echo(int port, String text) throws IOException {
+    static RawSockets.Response echo(int port, String text) throws IOException {
       var body = text.getBytes(StandardCharsets.UTF_8);
       var head = "POST /v1/functions/echo/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
           + "Content-Type: application/octet-stream\r\nContent-Length: " + body.length + "\r\n\r\n";
@@ -355,64 +344,15 @@ class HttpAbuseTest {
       return exchange(port, out.toByteArray());
     }
 
-    static Response exchange(int port, byte[] request) throws IOException {
-      try (var socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    static RawSockets.Response exchange(int port, byte[] request) throws IOException {
+      try (var socket = RawSockets.connect(port)) {
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
         socket.getOutputStream().write(request);
         socket.getOutputStream().flush();
-        return read(socket.getInputStream());
+        return RawSockets.readResponse(socket.getInputStream());
       }
     }
 
-    /** Reads one response: its head, then a body of Content-Length, chunked, or up to the end of the stream. */
-    static Response read(InputStream in) throws IOException {
-      var head = new ByteArrayOutputStream();
-      int matched = 0;
-      while (matched < 4) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("connection closed before a complete response head: '" + head + "'");
-        }
-        head.write(b);
-        matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
-      }
-      var headText = head.toString(StandardCharsets.ISO_8859_1);
-      var status = Integer.parseInt(headText.substring(9, 12));
-      var lower = headText.toLowerCase(java.util.Locale.ROOT);
-      var body = new ByteArrayOutputStream();
-      if (lower.contains("transfer-encoding: chunked")) {
-        while (true) {
-          var size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
-          if (size == 0) {
-            line(in);
-            break;
-          }
-          body.writeBytes(in.readNBytes(size));
-          line(in);
-        }
-      } else {
-        int at = lower.indexOf("content-length:");
-        if (at >= 0) {
-          int n = Integer.parseInt(lower.substring(at + 15, lower.indexOf('\r', at)).trim());
-          body.writeBytes(in.readNBytes(n));
-        } else {
-          body.writeBytes(in.readAllBytes());
-        }
-      }
-      return new Response(status, headText, body.toByteArray());
-    }
-
-    private static String line(InputStream in) throws IOException {
-      var out = new ByteArrayOutputStream();
-      int b;
-      while ((b = in.read()) >= 0 && b != '\n') {
-        if (b != '\r') {
-          out.write(b);
-        }
-      }
-      return out.toString(StandardCharsets.US_ASCII);
-    }
   }
 
   /** The client side of RFC 6455 by hand, to send what no real client library would. */

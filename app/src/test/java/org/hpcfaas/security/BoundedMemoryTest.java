@@ -1,7 +1,5 @@
 package org.hpcfaas.security;
 
-import org.hpcfaas.testing.RawSockets;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.hpcfaas.testing.RawSockets;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,5 @@
 package org.hpcfaas.security;
 
-import org.hpcfaas.testing.RawSockets;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 import org.hpcfaas.Json;
+import org.hpcfaas.testing.RawSockets;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
 import org.hpcfaas.auth.Right;

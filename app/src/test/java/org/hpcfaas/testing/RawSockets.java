@@ -52,6 +52,11 @@ public final class RawSockets {
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
+
+    @Override
+    public String toString() {
+      return head.lines().findFirst().orElse("(no status line)") + " " + text();
+    }
   }
 
   public static Response readResponse(InputStream in) throws IOException {
