@@ -126,8 +126,21 @@ public final class TestNode implements AutoCloseable {
     return new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  /**
+   * Stops the node. An actor system that has not terminated within Node.close's bound is reported and left
+   * to finish in the background (RELIABILITY.md, "Known and not yet explained"); tests that assert on a
+   * node's stop wait for its termination themselves.
+   */
   @Override
   public void close() {
-    node.close();
+    try {
+      node.close();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof java.util.concurrent.TimeoutException)) {
+        throw e;
+      }
+      System.err.println("TestNode: " + node.system().address() + " had not terminated within Node.close's bound;"
+          + " left to finish in the background");
+    }
   }
 }
