@@ -47,7 +47,9 @@ class AtMostOnceTest {
         var input = ("call-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         calls.add(CompletableFuture.supplyAsync(() -> {
           try {
-            return gateway.invoke("runcount", input, "arg=4000&transfer=bulk").statusCode();
+            // each call outlasts the 10 s a stopping node gives its HTTP requests to finish, so that stopping
+            // two workers surely cuts calls off in both modes
+            return gateway.invoke("runcount", input, "arg=12000&transfer=bulk").statusCode();
           } catch (Exception e) {
             return -1;
           }
