@@ -21,7 +21,8 @@ import org.hpcfaas.gateway.Invoker;
  * Serves calls of functions deployed with {@code ?cache=true} from the result cache when it holds their
  * output, else runs them and keeps a successful output of at most {@code maxEntryBytes}. Only calls whose
  * whole input is at hand and whose output is not streamed are cached; a cache that does not answer in
- * time counts as a miss.
+ * time counts as a miss. A miss is answered once the key's owner has kept the output (or did not confirm
+ * in time), so a caller who repeats a call after its answer finds it through any gateway.
  */
 public final class CachingInvoker implements Invoker {
   /** The bounds of the cache: each output kept, and how long a lookup may take. */
@@ -73,11 +74,13 @@ public final class CachingInvoker implements Invoker {
       return CompletableFuture.completedStage(result);
     }
     return c.output().runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer)
-        .thenApply(bytes -> {
+        .thenCompose(bytes -> {
           var output = bytes.toArray();
-          cache.tell(new ResultCache.Store(key, output));
-          return new InvocationResult.Completed(c.node(), c.outcome(), source(output), output.length, c.durationMs(),
-              false);
+          var answer = new InvocationResult.Completed(c.node(), c.outcome(), source(output), output.length,
+              c.durationMs(), false);
+          return AskPattern.<ResultCache.Command, ResultCache.Stored>ask(cache,
+                  replyTo -> new ResultCache.Store(key, output, replyTo), settings.lookupTimeout(), scheduler)
+              .handle((stored, error) -> answer);
         });
   }
 

@@ -1,45 +1,53 @@
 package org.hpcfaas.cache;
 
-import org.hpcfaas.core.Rendezvous;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.hpcfaas.core.CborSerializable;
+import org.hpcfaas.core.Rendezvous;
 
 /**
  * This node's part of the cluster's result cache: every node keeps the outputs of the keys it owns (by
- * rendezvous hash of the key over the nodes that run a cache), so any gateway finds an output wherever
- * it was first computed. A gateway tells its own node's cache; that one forwards to the key's owner.
+ * rendezvous hash of the key over the reachable members that are up; every node runs a cache at the same
+ * path), so any gateway finds an output wherever it was first computed. A gateway tells its own node's
+ * cache; that one forwards to the key's owner. Membership, not the receptionist, names the owners: it
+ * converges first, so two gateways agree on a key's owner as soon as they see the same members.
  */
 public final class ResultCache {
-  static final ServiceKey<Command> SERVICE = ServiceKey.create(Command.class, "hpcfaas-result-cache");
-
   public sealed interface Command extends CborSerializable {}
 
   /** From this node's gateway: the output of {@code key}, wherever it is kept. */
   public record Lookup(String key, ActorRef<Found> replyTo) implements Command {}
 
-  /** From this node's gateway: keep {@code output} as the output of {@code key} at its owner. */
-  public record Store(String key, byte[] output) implements Command {}
+  /** From this node's gateway: keep {@code output} as the output of {@code key} at its owner, then answer. */
+  public record Store(String key, byte[] output, ActorRef<Stored> replyTo) implements Command {}
 
   /** At the key's owner. */
   record Get(String key, ActorRef<Found> replyTo) implements Command {}
 
   /** At the key's owner. */
-  record Put(String key, byte[] output) implements Command {}
+  record Put(String key, byte[] output, ActorRef<Stored> replyTo) implements Command {}
 
-  /** The nodes that keep a part of the cache changed (never crosses nodes). */
-  private record Owners(Receptionist.Listing listing) implements Command {}
+  /** Membership or reachability changed (never crosses nodes). */
+  private record MembersChanged() implements Command {}
 
   /** The output kept for a key and the node that keeps it; {@code output} null: not cached. */
   public record Found(byte[] output, String node) implements CborSerializable {}
+
+  /** The owner has kept the output: a lookup from any gateway that sees the same members finds it. */
+  public record Stored() implements CborSerializable {}
 
   private ResultCache() {}
 
@@ -47,41 +55,62 @@ public final class ResultCache {
   public static Behavior<Command> create(Path dir, long maxBytes) {
     return Behaviors.setup(ctx -> {
       var store = new ResultStore(dir, maxBytes);
-      var self = Cluster.get(ctx.getSystem()).selfMember().address();
-      ctx.getSystem().receptionist().tell(Receptionist.register(SERVICE, ctx.getSelf()));
-      ctx.getSystem().receptionist().tell(Receptionist.subscribe(SERVICE,
-          ctx.messageAdapter(Receptionist.Listing.class, Owners::new)));
-      var owners = new ArrayList<ActorRef<Command>>(List.of(ctx.getSelf()));
+      var cluster = Cluster.get(ctx.getSystem());
+      var self = cluster.selfMember().address();
+      var changed = ctx.messageAdapter(Object.class, event -> new MembersChanged());
+      cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.MemberEvent.class));
+      cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.ReachabilityEvent.class));
+      var owners = new ArrayList<Address>();
+      ctx.getSelf().tell(new MembersChanged());
       return Behaviors.receiveMessage(message -> {
         switch (message) {
-          case Owners o -> {
+          case MembersChanged m -> {
             owners.clear();
-            owners.addAll(o.listing().getServiceInstances(SERVICE));
-            if (!owners.contains(ctx.getSelf())) {
-              owners.add(ctx.getSelf());
+            owners.addAll(reachableUpMembers(cluster));
+            if (!owners.contains(self)) {
+              owners.add(self);
             }
           }
-          case Lookup l -> owner(owners, l.key(), self).tell(new Get(l.key(), l.replyTo()));
-          case Store s -> owner(owners, s.key(), self).tell(new Put(s.key(), s.output()));
+          case Lookup l -> at(ctx, owner(owners, l.key()), self).tell(new Get(l.key(), l.replyTo()));
+          case Store s -> at(ctx, owner(owners, s.key()), self).tell(new Put(s.key(), s.output(), s.replyTo()));
           case Get g -> g.replyTo().tell(new Found(store.get(g.key()).orElse(null), self.toString()));
-          case Put p -> store.put(p.key(), p.output());
+          case Put p -> {
+            store.put(p.key(), p.output());
+            p.replyTo().tell(new Stored());
+          }
         }
         return Behaviors.same();
       });
     });
   }
 
-  private static ActorRef<Command> owner(List<ActorRef<Command>> owners, String key, Address self) {
-    ActorRef<Command> best = null;
+  private static List<Address> reachableUpMembers(Cluster cluster) {
+    var state = cluster.state();
+    var unreachable = state.getUnreachable();
+    return StreamSupport.stream(state.getMembers().spliterator(), false)
+        .filter(m -> m.status() == MemberStatus.up() && !unreachable.contains(m))
+        .map(Member::address)
+        .toList();
+  }
+
+  private static Address owner(List<Address> owners, String key) {
+    Address best = null;
     long bestScore = 0;
-    for (var ref : owners) {
-      var address = ref.path().address().hasLocalScope() ? self : ref.path().address();
+    for (var address : owners) {
       long score = Rendezvous.score(key, address.toString());
       if (best == null || score > bestScore) {
-        best = ref;
+        best = address;
         bestScore = score;
       }
     }
     return best;
+  }
+
+  /** The cache at {@code owner}: this actor's path on that node. */
+  private static ActorRef<Command> at(ActorContext<Command> ctx, Address owner, Address self) {
+    if (owner.equals(self)) {
+      return ctx.getSelf();
+    }
+    return ActorRefResolver.get(ctx.getSystem()).resolveActorRef(ctx.getSelf().path().toStringWithAddress(owner));
   }
 }
