@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.util.Comparator;
@@ -37,11 +38,11 @@ final class ConfinedFileSystem implements FileSystem {
   private final FileSystem host = FileSystem.newDefaultFileSystem();
   private final List<Root> roots;
   private final ScratchSpace scratch;
-  private final MissingPath missing;
+  private final PathCallHints hints;
 
   /** {@code preopens} with host paths that exist; {@code scratch} is also writable. */
-  ConfinedFileSystem(List<Preopen> preopens, ScratchSpace scratch, MissingPath missing) throws IOException {
-    this.missing = missing;
+  ConfinedFileSystem(List<Preopen> preopens, ScratchSpace scratch, PathCallHints hints) throws IOException {
+    this.hints = hints;
     var list = new java.util.ArrayList<Root>();
     for (var p : preopens) {
       list.add(new Root(p.hostPath().toRealPath(), Path.of(p.guestPath()), p.readOnly()));
@@ -60,7 +61,7 @@ final class ConfinedFileSystem implements FileSystem {
    * the mount they name. Anything else is refused later by {@link #check}.
    */
   private Path host(Path path) {
-    missing.clear();
+    hints.clear();
     var absolute = host.toAbsolutePath(path).normalize();
     for (var r : roots) {
       if (absolute.startsWith(r.dir())) {
@@ -126,6 +127,8 @@ final class ConfinedFileSystem implements FileSystem {
         }
         rest = existing.getFileName().resolve(rest);
         existing = parent;
+      } catch (IOException e) {
+        throw hints.saw(e);
       }
     }
   }
@@ -134,14 +137,9 @@ final class ConfinedFileSystem implements FileSystem {
       throws IOException {
     try {
       return host.newByteChannel(path, options, attrs);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
-  }
-
-  private NoSuchFileException missing(NoSuchFileException e) {
-    missing.mark();
-    return e;
   }
 
   private Root rootOf(Path real) {
@@ -153,7 +151,8 @@ final class ConfinedFileSystem implements FileSystem {
     return null;
   }
 
-  private static RuntimeException denied(Path path, boolean write) throws IOException {
+  private RuntimeException denied(Path path, boolean write) throws IOException {
+    hints.refused();
     var reason = "outside the function's mounts";
     if (!write) {
       throw new java.nio.file.AccessDeniedException(path.toString(), null, reason);
@@ -161,8 +160,13 @@ final class ConfinedFileSystem implements FileSystem {
     return new SecurityException(reason + ": " + path);
   }
 
-  private static boolean follows(LinkOption... options) {
-    return !List.of(options).contains(LinkOption.NOFOLLOW_LINKS);
+  private boolean follows(LinkOption... options) {
+    return !hints.noFollow() && !List.of(options).contains(LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** {@code options}, with NOFOLLOW_LINKS when the shim marked the call as not following a last link. */
+  private LinkOption[] links(LinkOption... options) {
+    return follows(options) ? options : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
   }
 
   private boolean inScratch(Root root) {
@@ -187,9 +191,9 @@ final class ConfinedFileSystem implements FileSystem {
       throw new java.nio.file.AccessDeniedException(path.toString(), null, "read-only mount");
     }
     try {
-      host.checkAccess(path, modes, linkOptions);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      host.checkAccess(path, modes, links(linkOptions));
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -199,8 +203,8 @@ final class ConfinedFileSystem implements FileSystem {
     check(dir, false, true);
     try {
       host.createDirectory(dir, attrs);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -211,8 +215,8 @@ final class ConfinedFileSystem implements FileSystem {
     long size = inScratch(root) ? sizeOf(path) : 0;
     try {
       host.delete(path);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
     scratch.shrink(size);
   }
@@ -264,8 +268,8 @@ final class ConfinedFileSystem implements FileSystem {
     check(dir, true, false);
     try {
       return host.newDirectoryStream(dir, filter);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -280,8 +284,8 @@ final class ConfinedFileSystem implements FileSystem {
     check(path, follows(linkOptions), false);
     try {
       return host.toRealPath(path, linkOptions);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -290,9 +294,9 @@ final class ConfinedFileSystem implements FileSystem {
     path = host(path);
     check(path, follows(options), false);
     try {
-      return host.readAttributes(path, attributes, options);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      return host.readAttributes(path, attributes, links(options));
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -301,9 +305,9 @@ final class ConfinedFileSystem implements FileSystem {
     path = host(path);
     check(path, follows(options), true);
     try {
-      host.setAttribute(path, attribute, value, options);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      host.setAttribute(path, attribute, value, links(options));
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -315,8 +319,8 @@ final class ConfinedFileSystem implements FileSystem {
     check(target, false, true);
     try {
       host.copy(source, target, options);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -327,9 +331,10 @@ final class ConfinedFileSystem implements FileSystem {
     check(source, false, true);
     check(target, false, true);
     try {
-      host.move(source, target, options);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      // rename(2) itself: it replaces a file or an empty directory, and answers POSIX's errors otherwise.
+      host.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -341,8 +346,8 @@ final class ConfinedFileSystem implements FileSystem {
     check(existing, false, false);
     try {
       host.createLink(link, existing);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -350,10 +355,15 @@ final class ConfinedFileSystem implements FileSystem {
   public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
     link = host(link);
     check(link, false, true);
+    // GraalWasm hands over the target resolved against the directory descriptor, as a host path; the link
+    // keeps the guest's own text (relative to the link's directory, as POSIX has it), so that it reads back
+    // as written and holds wherever else the volume is mounted. Following it is checked like any path.
+    var text = hints.takeLinkTarget();
+    var relative = text != null ? host.parsePath(text) : link.getParent().relativize(target);
     try {
-      host.createSymbolicLink(link, target, attrs);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      host.createSymbolicLink(link, relative, attrs);
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
   }
 
@@ -362,10 +372,24 @@ final class ConfinedFileSystem implements FileSystem {
     link = host(link);
     check(link, false, false);
     try {
-      return host.readSymbolicLink(link);
-    } catch (NoSuchFileException e) {
-      throw missing(e);
+      var target = host.readSymbolicLink(link);
+      hints.readLink(guestText(target));
+      return target;
+    } catch (IOException e) {
+      throw hints.saw(e);
     }
+  }
+
+  /** A link's target as the guest sees it: an absolute host path in a mount becomes its guest path. */
+  private String guestText(Path target) {
+    if (target.isAbsolute()) {
+      for (var r : roots) {
+        if (target.normalize().startsWith(r.dir())) {
+          return r.guest().resolve(r.dir().relativize(target.normalize()).toString()).toString();
+        }
+      }
+    }
+    return target.toString();
   }
 
   @Override

@@ -13,16 +13,20 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 
 /**
  * The WASI calls GraalWasm's builtin module gets wrong, supplied by a small WebAssembly module of our
- * own (resources/wasi/shim.wat) that is instantiated before each guest: {@code fd_read} with several
- * iovecs (the builtin leaves holes in the data after a short read) and the {@code sock_*} calls (the
- * builtin answers ENOSYS instead of EBADF or ENOTSOCK); and {@link PollOneoff}, which the builtin lacks. The shim owns the guest's linear memory, which
- * the guest imports (see {@link WasmBinary#wiredToShim}), so that its WASI calls write where the guest reads.
+ * own (resources/wasi/shim.wat, each call's comment says what it corrects) that is instantiated before
+ * each guest: {@code fd_read} with several iovecs (the builtin leaves holes in the data after a short
+ * read), errnos of path calls, symbolic links, rights and the {@code sock_*} calls; and
+ * {@link PollOneoff}, which the builtin lacks. The shim owns the guest's linear memory, which the guest
+ * imports (see {@link WasmBinary#wiredToShim}), so that its WASI calls write where the guest reads. It
+ * learns from the runtime's file system through {@link PathCallHints} ({@code hpcfaas_host.*}).
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_allocate", "fd_fdstat_get", "fd_filestat_set_times", "fd_read", "fd_seek", "fd_tell",
-      "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_open", "path_remove_directory",
-      "path_rename", "path_unlink_file", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+  private static final String[] EXPORTS = {"fd_allocate", "fd_fdstat_get", "fd_filestat_set_size", "fd_filestat_set_times",
+      "fd_prestat_dir_name", "fd_pread", "fd_pwrite", "fd_read", "fd_seek", "fd_tell", "fd_write", "path_create_directory",
+      "path_filestat_get",
+      "path_filestat_set_times", "path_link", "path_open", "path_readlink", "path_remove_directory", "path_rename",
+      "path_symlink", "path_unlink_file", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
 
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 
@@ -39,16 +43,27 @@ final class WasiShim {
   }
 
   /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
-  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, MissingPath missing) {
+  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, PathCallHints hints) {
     if (module.shim() == null) {
       return ctx.eval(module.source()).newInstance().getMember("exports");
     }
+    var memoryOf = new Value[1];
     ProxyExecutable readable = args -> args[0].asInt() != 0 || stdin.readyNow() ? 1 : 0;
-    ProxyExecutable wasMissing = args -> missing.take() ? 1 : 0;
-    var host = ProxyObject.fromMap(Map.of("hpcfaas_host",
-        ProxyObject.fromMap(Map.of("readable", readable, "missing", wasMissing))));
+    ProxyExecutable errno = args -> hints.takeErrno();
+    ProxyExecutable noFollow = args -> {
+      hints.noFollow(args[0].asInt() != 0);
+      return 0;
+    };
+    ProxyExecutable linkText = args -> writeLink(memoryOf[0], hints.takeLink(), args[0].asInt(), args[1].asInt());
+    ProxyExecutable linkTarget = args -> {
+      hints.linkTarget(readText(memoryOf[0], args[0].asInt(), args[1].asInt()));
+      return 0;
+    };
+    var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable,
+        "errno", errno, "nofollow", noFollow, "link_text", linkText, "link_target", linkTarget))));
     var shim = ctx.eval(module.shim()).newInstance(host).getMember("exports");
     var memory = shim.getMember("memory");
+    memoryOf[0] = memory;
     var poll = new PollOneoff(stdin);
     poll.memory(memory);
     var supplied = new java.util.HashMap<String, Object>();
@@ -59,6 +74,26 @@ final class WasiShim {
     }
     var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied)));
     return ctx.eval(module.source()).newInstance(imports).getMember("exports");
+  }
+
+  /** Writes up to {@code cap} bytes of a link's text at {@code at}; -1 when the call read no link. */
+  private static int writeLink(Value memory, byte[] text, int at, int cap) {
+    if (text == null) {
+      return -1;
+    }
+    int n = Math.min(text.length, Math.max(cap, 0));
+    for (int i = 0; i < n; i++) {
+      memory.writeBufferByte(Integer.toUnsignedLong(at) + i, text[i]);
+    }
+    return n;
+  }
+
+  private static String readText(Value memory, int at, int length) {
+    var bytes = new byte[Math.max(length, 0)];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = memory.readBufferByte(Integer.toUnsignedLong(at) + i);
+    }
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static byte[] load() {

@@ -121,12 +121,12 @@ public final class WasmEngine implements AutoCloseable {
 
   private void validate(CompiledModule module, long timeoutMs) throws InvalidModuleException {
     var err = new StderrTail(settings.stderrTailBytes());
-    var missing = new MissingPath();
+    var hints = new PathCallHints();
     var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err,
-        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null, missing);
+        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null, hints);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, missing);
+      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, hints);
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -165,12 +165,12 @@ public final class WasmEngine implements AutoCloseable {
     var control = new CallControl();
     var in = new GuardedInput(inv.stdin(), control);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
-    var missing = new MissingPath();
+    var hints = new PathCallHints();
     ScratchSpace scratch = null;
     Context ctx;
     try {
       scratch = takeScratch();
-      ctx = newContext(in, out, err, inv, scratch, missing);
+      ctx = newContext(in, out, err, inv, scratch, hints);
     } catch (RuntimeException e) {
       if (scratch != null) {
         scratch.close();
@@ -181,7 +181,7 @@ public final class WasmEngine implements AutoCloseable {
     try {
       var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
-        Value exports = WasiShim.instantiate(ctx, module, in, missing);
+        Value exports = WasiShim.instantiate(ctx, module, in, hints);
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
@@ -230,13 +230,13 @@ public final class WasmEngine implements AutoCloseable {
     var err = new StderrTail(settings.stderrTailBytes());
     var probe = new MemoryProbe();
     err.onWrite(probe::sample);
-    var missing = new MissingPath();
+    var hints = new PathCallHints();
     ScratchSpace scratch;
     Context ctx;
     try {
       scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
       try {
-        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch, missing);
+        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch, hints);
       } catch (RuntimeException e) {
         scratch.close();
         throw e;
@@ -247,7 +247,7 @@ public final class WasmEngine implements AutoCloseable {
     }
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, missing);
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints);
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {
@@ -314,7 +314,7 @@ public final class WasmEngine implements AutoCloseable {
    * preopens (in order, from fd 3) and, after them, its scratch directory at /tmp.
    */
   private Context newContext(InputStream in, OutputStream out, OutputStream err, Invocation inv, ScratchSpace scratch,
-      MissingPath missing) {
+      PathCallHints hints) {
     var builder = Context.newBuilder("wasm")
         .engine(engine)
         .option("wasm.Builtins", "wasi_snapshot_preview1")
@@ -329,7 +329,7 @@ public final class WasmEngine implements AutoCloseable {
       dirs.add(Preopen.SCRATCH + "::" + scratch.dir());
       try {
         builder.option("wasm.WasiMapDirs", String.join(",", dirs))
-            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch, missing)).build());
+            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch, hints)).build());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("a mount's directory is not there: " + e.getMessage(), e);
       }

@@ -17,7 +17,7 @@ import org.hpcfaas.testing.TestModules;
 import org.junit.jupiter.api.Test;
 import org.hpcfaas.core.Outcome;
 
-/** The WASI calls the runtime supplies itself: poll_oneoff (clocks and stdin) and sock_* on non-sockets. */
+/** The WASI calls the runtime supplies itself: poll_oneoff (clocks and stdin), sock_* on non-sockets, path calls. */
 class WasiCallsTest extends WithEngine {
   private static final long TIMEOUT_MS = 30_000;
   private static String run(InputStream stdin, String... args) throws Exception {
@@ -47,6 +47,21 @@ class WasiCallsTest extends WithEngine {
   void fileCallsFailAsPosixSays() throws Exception {
     assertEquals("errno 31\nerrno 54\nerrno 8\nerrno 28\n", run(InputStream.nullInputStream(), "unlinkdir", "unlinkslash",
         "seekdir", "times"), "EISDIR, ENOTDIR, EBADF, EINVAL (the builtin: removes, unlinks, seeks, takes one time)");
+  }
+
+  @Test
+  void symbolicLinksAreLinks() throws Exception {
+    assertEquals("6 target # lnk errno 32 errno 32 ok errno 63 x\n", run(InputStream.nullInputStream(), "links"),
+        "readlink gives the text and its length, nothing more; lstat sees a link; O_NOFOLLOW and a loop are ELOOP; "
+            + "a link to a directory is unlinked; a directory cannot be hard-linked (EPERM); a link's text is relative "
+            + "to its own directory");
+  }
+
+  @Test
+  void pathCallsAnswerPosixErrnos() throws Exception {
+    assertEquals("ok errno 55\n3 2 5\nerrno 54 errno 54\nerrno 31\nerrno 28\n", run(InputStream.nullInputStream(), "rename",
+        "pwriteappend", "slash", "readdirfd", "nul"), "rename over an empty directory, ENOTEMPTY; pwrite appends and "
+            + "keeps the offset; ENOTDIR, EISDIR; EINVAL for a NUL (the builtin traps)");
   }
 
   @Test
