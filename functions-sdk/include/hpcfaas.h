@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef __wasi__
 #include <stdio_ext.h>            /* __fpurge */
@@ -167,5 +168,82 @@ static inline void hpcfaas_end_call_(void)
     }                                                                        \
     HPCFAAS_NATIVE_MAIN_                                                     \
     extern int hpcfaas_handle(void) /* completes the caller's `;` */
+
+/*
+ * Calling other functions (HPX's async/get). A function may call functions of
+ * its own namespace by name (without the namespace, or with its own): the call
+ * is placed over the cluster like any other, its stdin is `in`, its stdout
+ * comes back in `out` (at most out_cap bytes; *out_len is the whole length).
+ * A child's time limit is its own or what the caller has left, whichever ends
+ * first; calls nest at most hpcfaas.invoke.max-call-depth deep. While it
+ * waits, the caller gives up its WASM thread, so fan-outs wider than the
+ * cluster's threads do not wait for themselves (its memory stays reserved).
+ *
+ *   hpcfaas_call(name, in, in_len, out, out_cap, &out_len)   call and wait
+ *   hpcfaas_spawn(name, in, in_len, &future)                 start a call
+ *   hpcfaas_wait(future, out, out_cap, &out_len)             collect it
+ *
+ * Each returns HPCFAAS_OK or one of the codes below; when a child did not
+ * succeed, `out` holds what went wrong, as text. Natively (not wasm32-wasi)
+ * every call answers HPCFAAS_UNAVAILABLE.
+ */
+enum {
+    HPCFAAS_OK = 0,
+    HPCFAAS_NO_FUNCTION = 1,     /* no such function in the caller's namespace */
+    HPCFAAS_FAILED = 2,          /* the child failed: non-zero exit, trap, limits */
+    HPCFAAS_TOO_DEEP = 3,        /* calls nested deeper than max-call-depth */
+    HPCFAAS_TRUNCATED = 4,       /* the output was longer than out_cap */
+    HPCFAAS_BAD_FUTURE = 5,      /* no started call has this future (or it was collected) */
+    HPCFAAS_UNAVAILABLE = 6,     /* no worker could take the call */
+    HPCFAAS_TIMED_OUT = 7,       /* the caller's time ran out first */
+    HPCFAAS_TOO_MANY = 8         /* 4096 calls started and not yet collected */
+};
+
+typedef uint32_t hpcfaas_future_t;
+
+#ifdef __wasi__
+__attribute__((import_module("hpcfaas"), import_name("call")))
+int hpcfaas_call_n(const char *name, size_t name_len, const void *in, size_t in_len,
+                   void *out, size_t out_cap, size_t *out_len);
+__attribute__((import_module("hpcfaas"), import_name("spawn")))
+int hpcfaas_spawn_n(const char *name, size_t name_len, const void *in, size_t in_len,
+                    hpcfaas_future_t *future);
+__attribute__((import_module("hpcfaas"), import_name("wait")))
+int hpcfaas_wait(hpcfaas_future_t future, void *out, size_t out_cap, size_t *out_len);
+
+static inline int hpcfaas_call(const char *name, const void *in, size_t in_len,
+                               void *out, size_t out_cap, size_t *out_len)
+{
+    return hpcfaas_call_n(name, strlen(name), in, in_len, out, out_cap, out_len);
+}
+
+static inline int hpcfaas_spawn(const char *name, const void *in, size_t in_len,
+                                hpcfaas_future_t *future)
+{
+    return hpcfaas_spawn_n(name, strlen(name), in, in_len, future);
+}
+#else
+static inline int hpcfaas_call(const char *name, const void *in, size_t in_len,
+                               void *out, size_t out_cap, size_t *out_len)
+{
+    (void) name; (void) in; (void) in_len; (void) out; (void) out_cap;
+    *out_len = 0;
+    return HPCFAAS_UNAVAILABLE;
+}
+
+static inline int hpcfaas_spawn(const char *name, const void *in, size_t in_len,
+                                hpcfaas_future_t *future)
+{
+    (void) name; (void) in; (void) in_len; (void) future;
+    return HPCFAAS_UNAVAILABLE;
+}
+
+static inline int hpcfaas_wait(hpcfaas_future_t future, void *out, size_t out_cap, size_t *out_len)
+{
+    (void) future; (void) out; (void) out_cap;
+    *out_len = 0;
+    return HPCFAAS_UNAVAILABLE;
+}
+#endif
 
 #endif /* HPCFAAS_H */

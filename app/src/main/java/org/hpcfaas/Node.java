@@ -37,6 +37,7 @@ import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.core.Worker;
 import org.hpcfaas.engine.WasmEngine;
 import org.hpcfaas.engine.WasmExecutor;
+import org.hpcfaas.gateway.ChildInvoker;
 import org.hpcfaas.gateway.Invoker;
 import org.hpcfaas.gateway.MembershipWatcher;
 import org.hpcfaas.gateway.PlacedInvoker;
@@ -150,8 +151,10 @@ public final class Node implements AutoCloseable {
         metrics.forget(name);
         invocationLog.forget(name);
       });
+      var children = new ChildInvoker(registry, materializer, settings.maxCallDepth(), settings.maxOutputBytes());
       var runner = new FunctionRunner(engine, executor, registry, materializer, address, settings.maxOutputBytes(),
-          settings.inputStall(), settings.streamHold(), stats, metrics, invocationLog, settings.volumes(), bulkBudget);
+          settings.inputStall(), settings.streamHold(), stats, metrics, invocationLog, settings.volumes(), bulkBudget,
+          children);
       var placement = new WorkerPlacement();
       var tokens = new TokenStore(settings.dataDir(), json);
       var async = new AsyncInvocations(system, materializer, settings.async());
@@ -183,6 +186,7 @@ public final class Node implements AutoCloseable {
           actors.resultCache(), system.scheduler(), materializer, settings.cache(),
           metrics.counter("hpcfaas_cache_hits", "Calls of cached functions answered from the result cache"),
           metrics.counter("hpcfaas_cache_misses", "Calls of cached functions that found no output in the cache and ran"));
+      children.through(invoker);
 
       var responses = new JsonResponses(json);
       var tokenReplicator = new TokenReplicator(actors.tokenReplicator());

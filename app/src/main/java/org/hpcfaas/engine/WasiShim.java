@@ -43,7 +43,8 @@ final class WasiShim {
   }
 
   /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
-  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, PathCallHints hints) {
+  static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, PathCallHints hints,
+      ChildCalls children) {
     if (module.shim() == null) {
       return ctx.eval(module.source()).newInstance().getMember("exports");
     }
@@ -56,7 +57,7 @@ final class WasiShim {
     };
     ProxyExecutable linkText = args -> writeLink(memoryOf[0], hints.takeLink(), args[0].asInt(), args[1].asInt());
     ProxyExecutable linkTarget = args -> {
-      hints.linkTarget(readText(memoryOf[0], args[0].asInt(), args[1].asInt()));
+      hints.linkTarget(ChildCallImports.text(memoryOf[0], args[0].asInt(), args[1].asInt()));
       return 0;
     };
     var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable,
@@ -72,7 +73,8 @@ final class WasiShim {
     for (var name : EXPORTS) {
       supplied.put(name, shim.getMember(name));
     }
-    var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied)));
+    var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied),
+        ChildCallImports.MODULE, ChildCallImports.of(() -> memory, children)));
     return ctx.eval(module.source()).newInstance(imports).getMember("exports");
   }
 
@@ -86,14 +88,6 @@ final class WasiShim {
       memory.writeBufferByte(Integer.toUnsignedLong(at) + i, text[i]);
     }
     return n;
-  }
-
-  private static String readText(Value memory, int at, int length) {
-    var bytes = new byte[Math.max(length, 0)];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = memory.readBufferByte(Integer.toUnsignedLong(at) + i);
-    }
-    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static byte[] load() {

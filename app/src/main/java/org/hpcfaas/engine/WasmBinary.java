@@ -175,9 +175,12 @@ public final class WasmBinary {
     });
   }
 
-  /** Whether the module imports a WASI function that the runtime's shim supplies instead of GraalWasm. */
+  /**
+   * Whether the module imports a WASI function that the runtime's shim supplies instead of GraalWasm, or
+   * calls other functions (whose host imports write into the memory the shim owns).
+   */
   public boolean needsShim() {
-    return imports.stream().anyMatch(WasmBinary::shimmed);
+    return imports.stream().anyMatch(i -> shimmed(i) || i.module().equals(ChildCallImports.MODULE));
   }
 
   /** The limits of the module's one memory once capped at {@code maxPages}. */

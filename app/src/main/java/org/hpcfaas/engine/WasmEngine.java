@@ -126,7 +126,7 @@ public final class WasmEngine implements AutoCloseable {
         new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null, hints);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, hints);
+      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, hints, ChildCalls.NONE);
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -181,7 +181,7 @@ public final class WasmEngine implements AutoCloseable {
     try {
       var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
-        Value exports = WasiShim.instantiate(ctx, module, in, hints);
+        Value exports = WasiShim.instantiate(ctx, module, in, hints, inv.children());
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
@@ -247,13 +247,15 @@ public final class WasmEngine implements AutoCloseable {
     }
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints);
+      var children = new BoundChildCalls();
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints, children);
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {
         init.executeVoid();
       }
-      return new ReactorInstance(this, module, ctx, exports.getMember("hpcfaas_handle"), streams, err, probe, scratch);
+      return new ReactorInstance(this, module, ctx, exports.getMember("hpcfaas_handle"), streams, err, probe, scratch,
+          children);
     } catch (PolyglotException e) {
       closeQuietly(ctx);
       scratch.close();
@@ -272,6 +274,7 @@ public final class WasmEngine implements AutoCloseable {
     var in = new GuardedInput(inv.stdin(), control);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
     instance.streams().bind(in, out);
+    instance.children().bind(inv.children());
     instance.stderr().reset();
     instance.probe().restart();
     var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
@@ -281,6 +284,7 @@ public final class WasmEngine implements AutoCloseable {
           instance.module().memoryMb(), settings.memoryCapMargin());
     } finally {
       instance.streams().unbind();
+      instance.children().unbind();
       instance.scratch().clear();
     }
   }

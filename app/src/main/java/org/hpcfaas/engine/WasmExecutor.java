@@ -14,10 +14,21 @@ import java.util.function.Supplier;
  * work is queued per function and a free thread takes the next call round-robin across functions, so
  * a function with many long calls waiting (a tenant's runaway loops) does not hold back the others:
  * they wait at most for a thread to come free, not for the whole backlog ahead of them.
+ *
+ * <p>The pool has {@code threads} slots. A guest that waits for other functions (its children) gives up
+ * its slot while it waits ({@link #awayFromSlot}): another thread takes the slot, so a fan-out wider than
+ * the slots, or a chain deeper than them, never waits for itself. A guest that is done waiting gets a slot
+ * back before new work does.
  */
 public final class WasmExecutor implements AutoCloseable {
   private final int threads;
   private final AtomicInteger busy = new AtomicInteger();
+  /** Slots no guest holds; threads waiting for their slot back (they come before new work); threads alive. */
+  private int free;
+  private int returning;
+  private int alive;
+  private int away;
+  private int idle;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workWaiting = lock.newCondition();
   /** Functions with waiting work, in round-robin order: a function served moves to the back. */
@@ -26,11 +37,22 @@ public final class WasmExecutor implements AutoCloseable {
 
   public WasmExecutor(int threads) {
     this.threads = threads;
-    for (int i = 1; i <= threads; i++) {
-      var t = new Thread(this::work, "hpcfaas-wasm-" + i);
-      t.setDaemon(true);
-      t.start();
+    this.free = threads;
+    lock.lock();
+    try {
+      for (int i = 0; i < threads; i++) {
+        startThread();
+      }
+    } finally {
+      lock.unlock();
     }
+  }
+
+  private void startThread() {
+    alive++;
+    var t = new Thread(this::work, "hpcfaas-wasm-" + alive);
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Work refused because the pool shut down (the node is stopping). */
@@ -78,7 +100,10 @@ public final class WasmExecutor implements AutoCloseable {
         return result;
       }
       waiting.computeIfAbsent(function, f -> new ArrayDeque<>()).addLast(task);
-      workWaiting.signal();
+      if (idle == 0 && free > returning) {
+        startThread();
+      }
+      workWaiting.signalAll();
     } finally {
       lock.unlock();
     }
@@ -90,8 +115,14 @@ public final class WasmExecutor implements AutoCloseable {
       Task task;
       lock.lock();
       try {
-        while (waiting.isEmpty() && !closed) {
+        while ((waiting.isEmpty() || free <= returning) && !closed) {
+          if (alive > threads + away) {
+            alive--;
+            return;
+          }
+          idle++;
           workWaiting.awaitUninterruptibly();
+          idle--;
         }
         if (closed) {
           return;
@@ -102,6 +133,7 @@ public final class WasmExecutor implements AutoCloseable {
         if (!next.getValue().isEmpty()) {
           waiting.put(next.getKey(), next.getValue());
         }
+        free--;
       } finally {
         lock.unlock();
       }
@@ -112,6 +144,50 @@ public final class WasmExecutor implements AutoCloseable {
         busy.decrementAndGet();
         // a call stopped at its wall-clock ceiling may leave its interrupt behind; the next call starts clean
         Thread.interrupted();
+        lock.lock();
+        try {
+          free++;
+          workWaiting.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs {@code wait} (a guest's wait for other calls) on this WASM thread without its slot: the slot goes
+   * to waiting work, on another thread if none is idle; once {@code wait} returns, this thread waits for a
+   * slot again, ahead of new work.
+   */
+  public <T> T awayFromSlot(java.util.concurrent.Callable<T> wait) throws Exception {
+    lock.lock();
+    try {
+      free++;
+      away++;
+      busy.decrementAndGet();
+      if (idle == 0 && !waiting.isEmpty()) {
+        startThread();
+      }
+      workWaiting.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      return wait.call();
+    } finally {
+      lock.lock();
+      try {
+        away--;
+        returning++;
+        while (free == 0) {
+          workWaiting.awaitUninterruptibly();
+        }
+        returning--;
+        free--;
+        busy.incrementAndGet();
+      } finally {
+        lock.unlock();
       }
     }
   }

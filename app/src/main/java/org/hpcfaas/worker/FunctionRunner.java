@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.hpcfaas.registry.FunctionRegistry;
+import org.hpcfaas.core.FunctionCalls;
 import org.hpcfaas.core.FunctionSpec;
 import org.hpcfaas.core.BulkBudget;
 import org.hpcfaas.engine.CompiledModule;
@@ -50,10 +51,12 @@ public final class FunctionRunner {
   private final InvocationLog invocations;
   private final Volumes volumes;
   private final BulkBudget budget;
+  private final FunctionCalls children;
 
   public FunctionRunner(WasmEngine engine, WasmExecutor executor, FunctionRegistry registry, Materializer materializer,
       String node, long maxOutputBytes, Duration inputStall, Duration streamHold, NodeStats stats, NodeMetrics metrics,
-      InvocationLog invocations, Volumes volumes, BulkBudget budget) {
+      InvocationLog invocations, Volumes volumes, BulkBudget budget, FunctionCalls children) {
+    this.children = children;
     this.volumes = volumes;
     this.budget = budget;
     this.stats = stats;
@@ -134,8 +137,10 @@ public final class FunctionRunner {
     try {
       // a spec from a peer (gateway) is checked as a client's deploy is
       registry.checkSpec(spec);
+      var calls = new InvocationChildren(children, executor, spec, request.id(),
+          start + spec.limits().timeoutMs() * 1_000_000);
       var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
-          preopens(spec), in, out, bulk != null ? maxOutputBytes : -1);
+          preopens(spec), in, out, bulk != null ? maxOutputBytes : -1, calls);
       var module = module(spec);
       outcome = spec.kind() == ModuleKind.REACTOR
           ? pool.run(module, inv, spec.limits().timeoutMs())

@@ -1,0 +1,91 @@
+package org.hpcfaas.api;
+
+import static org.hpcfaas.testing.TestNode.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.hpcfaas.testing.Await;
+import org.hpcfaas.testing.TestModules;
+import org.hpcfaas.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Functions that call functions (hpcfaas.h) over a real two-node cluster whose nodes have one WASM thread
+ * each: a fan-out far wider than the cluster's threads, a chain past the depth limit, the namespace rule.
+ */
+class FunctionCallsTest {
+  @TempDir
+  static Path data;
+  static List<TestNode> nodes;
+  static final String PHYSICS = "namespaces/physics/functions/";
+
+  @BeforeAll
+  static void start() throws Exception {
+    nodes = TestNode.startCluster(data, 2, "hpcfaas.wasm.threads = 1\n");
+    deploy("sum", TestModules.example("sum"), "memoryMb=4");
+    deploy("psum", TestModules.example("psum"), "memoryMb=4");
+    deploy("caller", TestModules.testFunction("caller"), "memoryMb=4&concurrency=16&defaultArg=chain");
+    deploy(PHYSICS + "caller", TestModules.testFunction("caller"), "memoryMb=4");
+    deploy(PHYSICS + "sum", TestModules.example("sum"), "memoryMb=4");
+  }
+
+  @AfterAll
+  static void stop() {
+    nodes.reversed().forEach(TestNode::close);
+  }
+
+  /** {@code path}: a function's path under /v1/functions/, or under /v1/ for one of a namespace. */
+  private static String url(String path) {
+    return "/v1/" + (path.startsWith("namespaces/") ? path : "functions/" + path);
+  }
+
+  private static void deploy(String path, byte[] module, String query) throws Exception {
+    var r = nodes.get(0).send(HttpRequest.newBuilder(URI.create(nodes.get(0).url + url(path) + "?" + query))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(module)));
+    assertTrue(r.statusCode() == 200 || r.statusCode() == 201, () -> text(r));
+    for (var n : nodes) {
+      Await.until(Duration.ofSeconds(30), path + " on " + n.url, () -> Await.quietly(() -> n.get(url(path)).statusCode() == 200));
+    }
+  }
+
+  private static HttpResponse<byte[]> invoke(TestNode node, String path, String input, String query) throws Exception {
+    return node.send(HttpRequest.newBuilder(URI.create(node.url + url(path) + "/invoke?" + query))
+        .POST(HttpRequest.BodyPublishers.ofString(input)));
+  }
+
+  @Test
+  void aFanOutWiderThanEveryThreadOfTheClusterCompletes() throws Exception {
+    var numbers = LongStream.rangeClosed(1, 20_000).mapToObj(Long::toString).collect(Collectors.joining(" "));
+    var r = invoke(nodes.get(1), "psum", numbers, "arg=64");
+    assertEquals(200, r.statusCode(), () -> text(r));
+    assertEquals("200010000\n", text(r), "64 children on 2 threads: the waiting parent gave its thread up");
+  }
+
+  @Test
+  void aChainStopsAtTheDepthLimitWithItsCode() throws Exception {
+    assertEquals("done", text(invoke(nodes.get(0), "caller", "5", "")));
+    assertEquals("code 3", text(invoke(nodes.get(0), "caller", "20", "")), "HPCFAAS_TOO_DEEP at max-call-depth 8");
+  }
+
+  @Test
+  void aFunctionCallsOnlyFunctionsOfItsNamespace() throws Exception {
+    var caller = PHYSICS + "caller";
+    assertEquals("rc 0 3\n", text(invoke(nodes.get(0), caller, "1 2", "arg=call&arg=sum")), "sum is physics:sum");
+    assertEquals("rc 1 no function nosuch in the namespace of physics:caller",
+        text(invoke(nodes.get(0), caller, "", "arg=call&arg=nosuch")));
+    assertTrue(text(invoke(nodes.get(0), caller, "", "arg=call&arg=other:sum")).startsWith("rc 1 "),
+        "another namespace's function is not reachable");
+    assertEquals("rc 5", text(invoke(nodes.get(1), caller, "", "arg=wait")), "HPCFAAS_BAD_FUTURE for a future never started");
+  }
+}
