@@ -44,21 +44,25 @@ final class PathCallHints {
     link = null;
   }
 
-  /** Keeps the errno {@code e} stands for, when it stands for one; returns {@code e}. */
+  /** Keeps the errno {@code e} stands for, when it stands for one (else what was kept stays); returns {@code e}. */
   <E extends java.io.IOException> E saw(E e) {
-    if (e instanceof NoSuchFileException) {
-      errno = ENOENT;
-    } else if (e instanceof DirectoryNotEmptyException) {
-      errno = 55;
-    } else if (e instanceof NotDirectoryException) {
-      errno = 54;
-    } else if (e instanceof FileAlreadyExistsException) {
-      errno = 20;
-    } else if (e instanceof FileSystemException f && f.getReason() != null) {
-      errno = ERRNO_OF_REASON.entrySet().stream().filter(r -> f.getReason().startsWith(r.getKey()))
-          .mapToInt(Map.Entry::getValue).findFirst().orElse(0);
+    int seen = errnoOf(e);
+    if (seen != 0) {
+      errno = seen;
     }
     return e;
+  }
+
+  private static int errnoOf(java.io.IOException e) {
+    return switch (e) {
+      case NoSuchFileException n -> ENOENT;
+      case DirectoryNotEmptyException d -> 55;
+      case NotDirectoryException n -> 54;
+      case FileAlreadyExistsException f -> 20;
+      case FileSystemException f when f.getReason() != null -> ERRNO_OF_REASON.entrySet().stream()
+          .filter(r -> f.getReason().startsWith(r.getKey())).mapToInt(Map.Entry::getValue).findFirst().orElse(0);
+      default -> 0;
+    };
   }
 
   /** A path led out of the function's mounts: ENOTCAPABLE, as WASI has it. */
