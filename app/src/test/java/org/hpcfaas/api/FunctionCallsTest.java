@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Functions that call functions (hpcfaas.h) over a real two-node cluster whose nodes have one WASM thread
- * each: a fan-out far wider than the cluster's threads, a chain past the depth limit, the namespace rule.
+ * each: fan-outs far wider than the cluster's threads (in both modes), a chain past the depth limit, the
+ * namespace rule.
  */
 class FunctionCallsTest {
   @TempDir
@@ -35,12 +36,12 @@ class FunctionCallsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    nodes = TestNode.startCluster(data, 2, "hpcfaas.wasm.threads = 1\n");
-    deploy("sum", TestModules.example("sum"), "memoryMb=4");
-    deploy("psum", TestModules.example("psum"), "memoryMb=4");
-    deploy("caller", TestModules.testFunction("caller"), "memoryMb=4&concurrency=16&defaultArg=chain");
-    deploy(PHYSICS + "caller", TestModules.testFunction("caller"), "memoryMb=4");
-    deploy(PHYSICS + "sum", TestModules.example("sum"), "memoryMb=4");
+    nodes = TestNode.startCluster(data.resolve("cluster"), 2, "hpcfaas.wasm.threads = 1\n");
+    deployTo(nodes, "sum", TestModules.example("sum"), "memoryMb=4");
+    deployTo(nodes, "psum", TestModules.example("psum"), "memoryMb=4");
+    deployTo(nodes, "caller", TestModules.testFunction("caller"), "memoryMb=4&concurrency=16&defaultArg=chain");
+    deployTo(nodes, PHYSICS + "caller", TestModules.testFunction("caller"), "memoryMb=4");
+    deployTo(nodes, PHYSICS + "sum", TestModules.example("sum"), "memoryMb=4");
   }
 
   @AfterAll
@@ -53,7 +54,7 @@ class FunctionCallsTest {
     return "/v1/" + (path.startsWith("namespaces/") ? path : "functions/" + path);
   }
 
-  private static void deploy(String path, byte[] module, String query) throws Exception {
+  private static void deployTo(List<TestNode> nodes, String path, byte[] module, String query) throws Exception {
     var r = nodes.get(0).send(HttpRequest.newBuilder(URI.create(nodes.get(0).url + url(path) + "?" + query))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(module)));
     assertTrue(r.statusCode() == 200 || r.statusCode() == 201, () -> text(r));
@@ -69,8 +70,24 @@ class FunctionCallsTest {
 
   @Test
   void fanOutsWiderThanEveryThreadOfTheClusterComplete() throws Exception {
+    fanOuts(nodes);
+  }
+
+  @Test
+  void fanOutsCompleteInHttpModeToo() throws Exception {
+    var http = TestNode.startCluster(data.resolve("http"), 2, "hpcfaas.mode = http\nhpcfaas.wasm.threads = 1\n");
+    try {
+      deployTo(http, "sum", TestModules.example("sum"), "memoryMb=4");
+      deployTo(http, "psum", TestModules.example("psum"), "memoryMb=4");
+      fanOuts(http);
+    } finally {
+      http.reversed().forEach(TestNode::close);
+    }
+  }
+
+  /** Two callers at once hold both threads of the cluster while their 2 x 64 children need them. */
+  private static void fanOuts(List<TestNode> nodes) throws Exception {
     var numbers = LongStream.rangeClosed(1, 20_000).mapToObj(Long::toString).collect(Collectors.joining(" "));
-    // two callers at once hold both threads of the cluster while their 2 x 64 children need them
     var calls = nodes.stream().map(n -> CompletableFuture.supplyAsync(() -> {
       try {
         return invoke(n, "psum", numbers, "arg=64");
