@@ -196,7 +196,8 @@ enum {
     HPCFAAS_BAD_FUTURE = 5,      /* no started call has this future (or it was collected) */
     HPCFAAS_UNAVAILABLE = 6,     /* no worker could take the call */
     HPCFAAS_TIMED_OUT = 7,       /* the caller's time ran out first */
-    HPCFAAS_TOO_MANY = 8         /* 4096 calls started and not yet collected */
+    HPCFAAS_TOO_MANY = 8         /* 4096 calls started and not collected, or the node has no
+                                    memory to spare for more (its bulk-memory-budget) */
 };
 
 typedef uint32_t hpcfaas_future_t;

@@ -2,7 +2,9 @@
  *   chain        stdin is a count n: calls this function itself with n-1 until 0 ("done"); prints what
  *                came back, or "code <rc>" where a call failed (HPCFAAS_TOO_DEEP deep enough)
  *   call NAME    calls NAME with stdin: "rc <code> <output>"
- *   wait         waits for a future it never started: "rc <code>" */
+ *   wait         waits for a future it never started: "rc <code>"
+ *   flood NAME   spawns NAME with 1 MiB of input over and over, collecting nothing, until a spawn fails:
+ *                "rc <code> after <n>" */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,15 @@ int main(int argc, char **argv)
         printf("rc %d", hpcfaas_wait(12345, out, sizeof out, &out_len));
         return 0;
     }
-    fprintf(stderr, "caller: chain | call NAME | wait\n");
+    if (argc > 2 && !strcmp(argv[1], "flood")) {
+        static char big[1 << 20];
+        hpcfaas_future_t future;
+        int n = 0, rc = HPCFAAS_OK;
+        while (n < 100000 && (rc = hpcfaas_spawn(argv[2], big, sizeof big, &future)) == HPCFAAS_OK)
+            n++;
+        printf("rc %d after %d", rc, n);
+        return 0;
+    }
+    fprintf(stderr, "caller: chain | call NAME | wait | flood NAME\n");
     return 2;
 }

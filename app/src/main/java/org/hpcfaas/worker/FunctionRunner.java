@@ -134,10 +134,11 @@ public final class FunctionRunner {
     var in = new CountingStreams.In(streamed == null ? stdin : streamed.releasedWhenWaiting(stdin));
     var out = new CountingStreams.Out(bulk != null ? bulk : streamed);
     Outcome outcome;
+    InvocationChildren calls = null;
     try {
       // a spec from a peer (gateway) is checked as a client's deploy is
       registry.checkSpec(spec);
-      var calls = new InvocationChildren(children, executor, spec, request.id(),
+      calls = new InvocationChildren(children, executor, budget, spec, request.id(),
           start + spec.limits().timeoutMs() * 1_000_000);
       var inv = new Invocation(request.id(), spec.name(), argv(spec, request.guest()), environment(spec, request),
           preopens(spec), in, out, bulk != null ? maxOutputBytes : -1, calls);
@@ -152,6 +153,9 @@ public final class FunctionRunner {
     } catch (MissingVolume e) {
       outcome = new Outcome.Broken(e.getMessage(), "");
     } finally {
+      if (calls != null) {
+        calls.close();
+      }
       closeQuietly(stdin);
       stats.inFlight.decrementAndGet();
       stats.completed.incrementAndGet();

@@ -36,7 +36,8 @@ class FunctionCallsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    nodes = TestNode.startCluster(data.resolve("cluster"), 2, "hpcfaas.wasm.threads = 1\n");
+    nodes = TestNode.startCluster(data.resolve("cluster"), 2,
+        "hpcfaas.wasm.threads = 1\nhpcfaas.limits.bulk-memory-budget = 32 MiB\n");
     deployTo(nodes, "sum", TestModules.example("sum"), "memoryMb=4");
     deployTo(nodes, "psum", TestModules.example("psum"), "memoryMb=4");
     deployTo(nodes, "caller", TestModules.testFunction("caller"), "memoryMb=4&concurrency=16&defaultArg=chain");
@@ -106,6 +107,17 @@ class FunctionCallsTest {
   void aChainStopsAtTheDepthLimitWithItsCode() throws Exception {
     assertEquals("done", text(invoke(nodes.get(0), "caller", "5", "")));
     assertEquals("code 3", text(invoke(nodes.get(0), "caller", "20", "")), "HPCFAAS_TOO_DEEP at max-call-depth 8");
+  }
+
+  @Test
+  void aGuestThatSpawnsWithoutEndGetsTooManyAndTheNodeStaysWhole() throws Exception {
+    var flood = text(invoke(nodes.get(0), PHYSICS + "caller", "", "arg=flood&arg=sum"));
+    assertTrue(flood.startsWith("rc 8 after "), flood);
+    assertTrue(Integer.parseInt(flood.substring("rc 8 after ".length())) < 100,
+        () -> "stopped by the node's bulk budget of 32 MiB (1 MiB per child input): " + flood);
+    assertEquals(200, nodes.get(0).get("/health").statusCode());
+    assertEquals("rc 0 3\n", text(invoke(nodes.get(0), PHYSICS + "caller", "1 2", "arg=call&arg=sum")),
+        "the budget came back when the flood ended");
   }
 
   @Test
