@@ -177,10 +177,14 @@ public final class WasmBinary {
 
   /**
    * Whether the module imports a WASI function that the runtime's shim supplies instead of GraalWasm, or
-   * calls other functions (whose host imports write into the memory the shim owns).
+   * calls other functions (whose host imports write into the memory the shim owns). {@code fd_write}
+   * alone does not count: the shim only corrects its errno on a directory's descriptor, which a module
+   * that opens nothing and reads nothing hardly writes to, and the shim would double such a module's
+   * start-up cost (loadtest/RESULTS.md).
    */
   public boolean needsShim() {
-    return imports.stream().anyMatch(i -> shimmed(i) || i.module().equals(ChildCallImports.MODULE));
+    return imports.stream().anyMatch(i -> shimmed(i) && !i.field().equals("fd_write")
+        || i.module().equals(ChildCallImports.MODULE));
   }
 
   /** The limits of the module's one memory once capped at {@code maxPages}. */
