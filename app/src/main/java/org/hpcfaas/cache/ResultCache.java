@@ -1,14 +1,14 @@
 package org.hpcfaas.cache;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
@@ -60,19 +60,21 @@ public final class ResultCache {
       var changed = ctx.messageAdapter(Object.class, event -> new MembersChanged());
       cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.MemberEvent.class));
       cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.ReachabilityEvent.class));
-      var owners = new ArrayList<Address>();
+      var resolver = ActorRefResolver.get(ctx.getSystem());
+      var owners = new HashMap<Address, ActorRef<Command>>(Map.of(self, ctx.getSelf()));
       ctx.getSelf().tell(new MembersChanged());
       return Behaviors.receiveMessage(message -> {
         switch (message) {
           case MembersChanged m -> {
             owners.clear();
-            owners.addAll(reachableUpMembers(cluster));
-            if (!owners.contains(self)) {
-              owners.add(self);
+            owners.put(self, ctx.getSelf());
+            for (var member : reachableUpMembers(cluster)) {
+              owners.computeIfAbsent(member,
+                  at -> resolver.resolveActorRef(ctx.getSelf().path().toStringWithAddress(at)));
             }
           }
-          case Lookup l -> at(ctx, owner(owners, l.key()), self).tell(new Get(l.key(), l.replyTo()));
-          case Store s -> at(ctx, owner(owners, s.key()), self).tell(new Put(s.key(), s.output(), s.replyTo()));
+          case Lookup l -> owner(owners, l.key()).tell(new Get(l.key(), l.replyTo()));
+          case Store s -> owner(owners, s.key()).tell(new Put(s.key(), s.output(), s.replyTo()));
           case Get g -> g.replyTo().tell(new Found(store.get(g.key()).orElse(null), self.toString()));
           case Put p -> {
             store.put(p.key(), p.output());
@@ -93,24 +95,17 @@ public final class ResultCache {
         .toList();
   }
 
-  private static Address owner(List<Address> owners, String key) {
-    Address best = null;
+  /** The cache that keeps {@code key}: the highest rendezvous score of the owners' addresses. */
+  private static ActorRef<Command> owner(Map<Address, ActorRef<Command>> owners, String key) {
+    Map.Entry<Address, ActorRef<Command>> best = null;
     long bestScore = 0;
-    for (var address : owners) {
-      long score = Rendezvous.score(key, address.toString());
+    for (var owner : owners.entrySet()) {
+      long score = Rendezvous.score(key, owner.getKey().toString());
       if (best == null || score > bestScore) {
-        best = address;
+        best = owner;
         bestScore = score;
       }
     }
-    return best;
-  }
-
-  /** The cache at {@code owner}: this actor's path on that node. */
-  private static ActorRef<Command> at(ActorContext<Command> ctx, Address owner, Address self) {
-    if (owner.equals(self)) {
-      return ctx.getSelf();
-    }
-    return ActorRefResolver.get(ctx.getSystem()).resolveActorRef(ctx.getSelf().path().toStringWithAddress(owner));
+    return best.getValue();
   }
 }

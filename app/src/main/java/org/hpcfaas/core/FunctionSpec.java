@@ -28,6 +28,12 @@ public record FunctionSpec(
     this(name, version, sha256, size, kind, limits, idempotent, owner, created, defaultArgs, runtimeEnv, mounts, false);
   }
 
+  /** This version with other limits (a child call's, cut to what its caller has left). */
+  public FunctionSpec withLimits(Limits other) {
+    return new FunctionSpec(name, version, sha256, size, kind, other, idempotent, owner, created, defaultArgs,
+        runtimeEnv, mounts, cached);
+  }
+
   public GuestSetup guest() {
     return new GuestSetup(defaultArgs, runtimeEnv, mounts);
   }

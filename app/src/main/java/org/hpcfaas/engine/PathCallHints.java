@@ -31,7 +31,6 @@ final class PathCallHints {
       "Operation not permitted", 63,
       "Invalid cross-device link", 75,
       "File name too long", 37);
-  static final int ENOENT = 44;
 
   private volatile int errno;
   private volatile boolean noFollow;
@@ -55,7 +54,7 @@ final class PathCallHints {
 
   private static int errnoOf(java.io.IOException e) {
     return switch (e) {
-      case NoSuchFileException n -> ENOENT;
+      case NoSuchFileException n -> 44;
       case DirectoryNotEmptyException d -> 55;
       case NotDirectoryException n -> 54;
       case FileAlreadyExistsException f -> 20;

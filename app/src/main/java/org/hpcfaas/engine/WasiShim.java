@@ -22,12 +22,6 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  */
 final class WasiShim {
   private static final byte[] TEMPLATE = load();
-  private static final String[] EXPORTS = {"fd_allocate", "fd_fdstat_get", "fd_filestat_set_size", "fd_filestat_set_times",
-      "fd_prestat_dir_name", "fd_pread", "fd_pwrite", "fd_read", "fd_seek", "fd_tell", "fd_write", "path_create_directory",
-      "path_filestat_get",
-      "path_filestat_set_times", "path_link", "path_open", "path_readlink", "path_remove_directory", "path_rename",
-      "path_symlink", "path_unlink_file", "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
-
   private final Map<WasmBinary.MemoryLimits, Source> sources = new ConcurrentHashMap<>();
 
   /** The shim for a guest whose memory has these limits; one Source per limits, so its code is compiled once. */
@@ -57,7 +51,7 @@ final class WasiShim {
     };
     ProxyExecutable linkText = args -> writeLink(memoryOf[0], hints.takeLink(), args[0].asInt(), args[1].asInt());
     ProxyExecutable linkTarget = args -> {
-      hints.linkTarget(ChildCallImports.text(memoryOf[0], args[0].asInt(), args[1].asInt()));
+      hints.linkTarget(GuestMemory.text(memoryOf[0], args[0].asInt(), args[1].asInt()));
       return 0;
     };
     var host = ProxyObject.fromMap(Map.of("hpcfaas_host", ProxyObject.fromMap(Map.of("readable", readable,
@@ -70,24 +64,17 @@ final class WasiShim {
     var supplied = new java.util.HashMap<String, Object>();
     supplied.put("memory", memory);
     supplied.put("poll_oneoff", poll);
-    for (var name : EXPORTS) {
-      supplied.put(name, shim.getMember(name));
+    for (var name : WasmBinary.SHIMMED) {
+      supplied.computeIfAbsent(name, shim::getMember);
     }
     var imports = ProxyObject.fromMap(Map.of(WasmBinary.SHIM_MODULE, ProxyObject.fromMap(supplied),
-        ChildCallImports.MODULE, ChildCallImports.of(() -> memory, children)));
+        ChildCallImports.MODULE, ChildCallImports.of(memory, children)));
     return ctx.eval(module.source()).newInstance(imports).getMember("exports");
   }
 
   /** Writes up to {@code cap} bytes of a link's text at {@code at}; -1 when the call read no link. */
   private static int writeLink(Value memory, byte[] text, int at, int cap) {
-    if (text == null) {
-      return -1;
-    }
-    int n = Math.min(text.length, Math.max(cap, 0));
-    for (int i = 0; i < n; i++) {
-      memory.writeBufferByte(Integer.toUnsignedLong(at) + i, text[i]);
-    }
-    return n;
+    return text == null ? -1 : GuestMemory.write(memory, at, text, cap);
   }
 
   private static byte[] load() {

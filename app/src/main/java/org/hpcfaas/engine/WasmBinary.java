@@ -17,11 +17,12 @@ public final class WasmBinary {
   /** The module the guest's shimmed WASI functions and its memory are imported from (see {@link WasiShim}). */
   public static final String SHIM_MODULE = "hpcfaas_wasi";
   private static final String WASI_MODULE = "wasi_snapshot_preview1";
-  private static final Set<String> SHIMMED = Set.of("fd_allocate", "fd_fdstat_get", "fd_filestat_set_size", "fd_filestat_set_times",
-      "fd_prestat_dir_name", "fd_pread", "fd_pwrite", "fd_read", "fd_seek", "fd_tell", "fd_write", "path_create_directory",
-      "path_filestat_get",
-      "path_filestat_set_times", "path_link", "path_open", "path_readlink", "path_remove_directory", "path_rename",
-      "path_symlink", "path_unlink_file", "poll_oneoff", "sock_accept", "sock_recv", "sock_send", "sock_shutdown");
+  /** The WASI calls the runtime supplies: poll_oneoff as a host function, the others from the shim. */
+  static final Set<String> SHIMMED = Set.of("fd_allocate", "fd_fdstat_get", "fd_filestat_set_size",
+      "fd_filestat_set_times", "fd_prestat_dir_name", "fd_pread", "fd_pwrite", "fd_read", "fd_seek", "fd_tell",
+      "fd_write", "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link", "path_open",
+      "path_readlink", "path_remove_directory", "path_rename", "path_symlink", "path_unlink_file", "poll_oneoff",
+      "sock_accept", "sock_recv", "sock_send", "sock_shutdown");
   private static final int IMPORT_SECTION = 2;
   private static final int MEMORY_SECTION = 5;
   private static final int MEMORY_KIND = 2;

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -22,10 +21,11 @@ import java.util.function.Supplier;
  */
 public final class WasmExecutor implements AutoCloseable {
   private final int threads;
-  private final AtomicInteger busy = new AtomicInteger();
-  /** Slots no guest holds; threads waiting for their slot back (they come before new work); threads alive. */
-  private int free;
+  /** Slots no guest holds (written under the lock; read without it for {@link #busy}). */
+  private volatile int free;
+  /** Threads done waiting away from their slot and waiting for one back (they come before new work). */
   private int returning;
+  /** Threads alive, threads away from their slot, threads idle for want of work or a slot. */
   private int alive;
   private int away;
   private int idle;
@@ -69,9 +69,9 @@ public final class WasmExecutor implements AutoCloseable {
     return threads;
   }
 
-  /** Threads running guest code right now. */
+  /** Slots held by guests right now (a guest waiting for its children holds none). */
   public int busy() {
-    return busy.get();
+    return threads - free;
   }
 
   /** Runs {@code work} on a WASM thread, in turn with the other work of the same {@code function}. */
@@ -137,11 +137,9 @@ public final class WasmExecutor implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      busy.incrementAndGet();
       try {
         task.run().run();
       } finally {
-        busy.decrementAndGet();
         // a call stopped at its wall-clock ceiling may leave its interrupt behind; the next call starts clean
         Thread.interrupted();
         lock.lock();
@@ -165,7 +163,6 @@ public final class WasmExecutor implements AutoCloseable {
     try {
       free++;
       away++;
-      busy.decrementAndGet();
       if (idle == 0 && !waiting.isEmpty()) {
         startThread();
       }
@@ -185,7 +182,6 @@ public final class WasmExecutor implements AutoCloseable {
         }
         returning--;
         free--;
-        busy.incrementAndGet();
       } finally {
         lock.unlock();
       }

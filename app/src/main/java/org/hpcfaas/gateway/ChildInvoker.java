@@ -62,9 +62,7 @@ public final class ChildInvoker implements FunctionCalls {
       return done(ChildResult.NO_FUNCTION, "no function " + name + " in the namespace of " + parent.name());
     }
     var limits = found.limits();
-    var spec = new FunctionSpec(found.name(), found.version(), found.sha256(), found.size(), found.kind(),
-        new Limits(limits.memoryMb(), Math.min(limits.timeoutMs(), leftMs), limits.concurrency()), found.idempotent(),
-        found.owner(), found.created(), found.defaultArgs(), found.runtimeEnv(), found.mounts(), found.cached());
+    var spec = found.withLimits(new Limits(limits.memoryMb(), Math.min(limits.timeoutMs(), leftMs), limits.concurrency()));
     return invoker.invoke(spec, new Call(childId, input, null, GuestParameters.none(), false))
         .thenCompose(this::collect)
         .exceptionally(e -> {
