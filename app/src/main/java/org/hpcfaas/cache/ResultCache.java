@@ -2,16 +2,15 @@ package org.hpcfaas.cache;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
-import java.util.stream.StreamSupport;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -40,8 +39,8 @@ public final class ResultCache {
   /** At the key's owner. */
   record Put(String key, byte[] output, ActorRef<Stored> replyTo) implements Command {}
 
-  /** Membership or reachability changed (never crosses nodes). */
-  private record MembersChanged() implements Command {}
+  /** A membership or reachability event, or the current state when subscribing (never crosses nodes). */
+  private record MembersChanged(Object event) implements Command {}
 
   /** The output kept for a key and the node that keeps it; {@code output} null: not cached. */
   public record Found(byte[] output, String node) implements CborSerializable {}
@@ -57,20 +56,40 @@ public final class ResultCache {
       var store = new ResultStore(dir, maxBytes);
       var cluster = Cluster.get(ctx.getSystem());
       var self = cluster.selfMember().address();
-      var changed = ctx.messageAdapter(Object.class, event -> new MembersChanged());
+      var changed = ctx.messageAdapter(Object.class, MembersChanged::new);
       cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.MemberEvent.class));
       cluster.subscriptions().tell(Subscribe.create(changed.narrow(), ClusterEvent.ReachabilityEvent.class));
       var resolver = ActorRefResolver.get(ctx.getSystem());
+      // kept from the events themselves: cluster.state() is updated by another subscriber, maybe later
+      var up = new HashSet<Address>();
+      var unreachable = new HashSet<Address>();
       var owners = new HashMap<Address, ActorRef<Command>>(Map.of(self, ctx.getSelf()));
-      ctx.getSelf().tell(new MembersChanged());
       return Behaviors.receiveMessage(message -> {
         switch (message) {
           case MembersChanged m -> {
-            owners.clear();
-            owners.put(self, ctx.getSelf());
-            for (var member : reachableUpMembers(cluster)) {
-              owners.computeIfAbsent(member,
-                  at -> resolver.resolveActorRef(ctx.getSelf().path().toStringWithAddress(at)));
+            switch (m.event()) {
+              case ClusterEvent.CurrentClusterState state -> {
+                up.clear();
+                state.getMembers().forEach(member -> {
+                  if (member.status() == MemberStatus.up()) {
+                    up.add(member.address());
+                  }
+                });
+                unreachable.clear();
+                state.getUnreachable().forEach(member -> unreachable.add(member.address()));
+              }
+              case ClusterEvent.MemberEvent e when e.member().status() == MemberStatus.up() -> up.add(e.member().address());
+              case ClusterEvent.MemberEvent e -> up.remove(e.member().address());
+              case ClusterEvent.UnreachableMember e -> unreachable.add(e.member().address());
+              case ClusterEvent.ReachableMember e -> unreachable.remove(e.member().address());
+              default -> { }
+            }
+            owners.keySet().retainAll(Set.of(self));
+            for (var member : up) {
+              if (!unreachable.contains(member)) {
+                owners.computeIfAbsent(member,
+                    at -> resolver.resolveActorRef(ctx.getSelf().path().toStringWithAddress(at)));
+              }
             }
           }
           case Lookup l -> owner(owners, l.key()).tell(new Get(l.key(), l.replyTo()));
@@ -84,15 +103,6 @@ public final class ResultCache {
         return Behaviors.same();
       });
     });
-  }
-
-  private static List<Address> reachableUpMembers(Cluster cluster) {
-    var state = cluster.state();
-    var unreachable = state.getUnreachable();
-    return StreamSupport.stream(state.getMembers().spliterator(), false)
-        .filter(m -> m.status() == MemberStatus.up() && !unreachable.contains(m))
-        .map(Member::address)
-        .toList();
   }
 
   /** The cache that keeps {@code key}: the highest rendezvous score of the owners' addresses. */
