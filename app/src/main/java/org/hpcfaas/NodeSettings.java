@@ -117,7 +117,8 @@ public record NodeSettings(
             engineOptions(c.getConfig("wasm.engine-options")),
             new WarmUp.Settings(c.getInt("wasm.warm-up.calls"), c.getDuration("wasm.warm-up.time"),
                 c.getString("wasm.warm-up.input")),
-            c.getDuration("wasm.stall-allowance").toMillis()),
+            c.getDuration("wasm.stall-allowance").toMillis(),
+            c.getInt("wasm.ready-instances")),
         new RegistrySettings(
             new Limits(limits.getInt("default-memory-mb"), limits.getDuration("default-timeout").toMillis(),
                 limits.getInt("default-concurrency")),

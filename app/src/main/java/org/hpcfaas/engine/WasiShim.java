@@ -16,7 +16,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * own (resources/wasi/shim.wat, each call's comment says what it corrects) that is instantiated before
  * each guest: {@code fd_read} with several iovecs (the builtin leaves holes in the data after a short
  * read), errnos of path calls, symbolic links, rights and the {@code sock_*} calls; and
- * {@link PollOneoff}, which the builtin lacks. The shim owns the guest's linear memory, which the guest
+ * {@link PollOneoff}, which the builtin lacks, and the argv and environment calls ({@link BoundArguments}),
+ * which the builtin answers from the Context. The shim owns the guest's linear memory, which the guest
  * imports (see {@link WasmBinary#wiredToShim}), so that its WASI calls write where the guest reads. It
  * learns from the runtime's file system through {@link PathCallHints} ({@code hpcfaas_host.*}).
  */
@@ -38,7 +39,7 @@ final class WasiShim {
 
   /** Instantiates the module's guest (and its shim, when it has one) and returns the guest's exports. */
   static Value instantiate(Context ctx, CompiledModule module, StdinReadiness stdin, PathCallHints hints,
-      ChildCalls children) {
+      ChildCalls children, BoundArguments arguments) {
     if (module.shim() == null) {
       return ctx.eval(module.source()).newInstance().getMember("exports");
     }
@@ -64,6 +65,7 @@ final class WasiShim {
     var supplied = new java.util.HashMap<String, Object>();
     supplied.put("memory", memory);
     supplied.put("poll_oneoff", poll);
+    supplied.putAll(arguments.imports(memoryOf));
     for (var name : WasmBinary.SHIMMED) {
       supplied.computeIfAbsent(name, shim::getMember);
     }

@@ -17,14 +17,19 @@ public final class WasmBinary {
   /** The module the guest's shimmed WASI functions and its memory are imported from (see {@link WasiShim}). */
   public static final String SHIM_MODULE = "hpcfaas_wasi";
   private static final String WASI_MODULE = "wasi_snapshot_preview1";
-  /** The WASI calls the runtime supplies: poll_oneoff as a host function, the others from the shim. */
-  static final Set<String> SHIMMED = Set.of("fd_allocate", "fd_fdstat_get", "fd_filestat_set_size",
+  /**
+   * The WASI calls the runtime supplies: poll_oneoff and the argv and environment calls as host functions,
+   * the others from the shim.
+   */
+  static final Set<String> SHIMMED = Set.of("args_get", "args_sizes_get", "environ_get", "environ_sizes_get",
+      "fd_allocate", "fd_fdstat_get", "fd_filestat_set_size",
       "fd_filestat_set_times", "fd_prestat_dir_name", "fd_pread", "fd_pwrite", "fd_read", "fd_seek", "fd_tell",
       "fd_write", "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link", "path_open",
       "path_readlink", "path_remove_directory", "path_rename", "path_symlink", "path_unlink_file", "poll_oneoff",
       "sock_accept", "sock_recv", "sock_send", "sock_shutdown");
   private static final int IMPORT_SECTION = 2;
   private static final int MEMORY_SECTION = 5;
+  private static final int START_SECTION = 8;
   private static final int MEMORY_KIND = 2;
 
   private final byte[] bytes;
@@ -177,15 +182,26 @@ public final class WasmBinary {
   }
 
   /**
+   * Shimmed calls that alone do not make a module need the shim. GraalWasm's {@code fd_write} is wrong only
+   * on a directory's descriptor, which a module that opens nothing and reads nothing hardly writes to; its
+   * argv and environment calls are right, the shim's only let an instance be made before its call. The
+   * shim would double such a module's start-up cost (loadtest/RESULTS.md).
+   */
+  private static final Set<String> RIGHT_WITHOUT_SHIM = Set.of("fd_write", "args_get", "args_sizes_get",
+      "environ_get", "environ_sizes_get");
+
+  /**
    * Whether the module imports a WASI function that the runtime's shim supplies instead of GraalWasm, or
-   * calls other functions (whose host imports write into the memory the shim owns). {@code fd_write}
-   * alone does not count: the shim only corrects its errno on a directory's descriptor, which a module
-   * that opens nothing and reads nothing hardly writes to, and the shim would double such a module's
-   * start-up cost (loadtest/RESULTS.md).
+   * calls other functions (whose host imports write into the memory the shim owns).
    */
   public boolean needsShim() {
-    return imports.stream().anyMatch(i -> shimmed(i) && !i.field().equals("fd_write")
+    return imports.stream().anyMatch(i -> shimmed(i) && !RIGHT_WITHOUT_SHIM.contains(i.field())
         || i.module().equals(ChildCallImports.MODULE));
+  }
+
+  /** Whether instantiating the module runs code of its own (a start section), before any export is called. */
+  public boolean runsAtInstantiation() {
+    return sections.stream().anyMatch(s -> s.id() == START_SECTION);
   }
 
   /** The limits of the module's one memory once capped at {@code maxPages}. */

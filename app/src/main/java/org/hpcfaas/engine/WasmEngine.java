@@ -38,6 +38,7 @@ public final class WasmEngine implements AutoCloseable {
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final Map<CacheKey, CompiledModule> compiled = new ConcurrentHashMap<>();
   private final WarmUp warmUp;
+  private final ReadyCommands ready;
 
   public WasmEngine(EngineSettings settings) {
     this.settings = settings;
@@ -49,6 +50,17 @@ public final class WasmEngine implements AutoCloseable {
     }
     this.engine = builder.build();
     this.warmUp = new WarmUp(this, settings.warmUp());
+    this.ready = new ReadyCommands(settings.readyInstances(), budget, new ReadyCommands.Maker() {
+      @Override
+      public ReadyCommand make(CompiledModule module, List<Preopen> preopens) {
+        return makeReady(module, preopens);
+      }
+
+      @Override
+      public void close(ReadyCommand instance) {
+        closeReady(instance);
+      }
+    });
   }
 
   /** The Truffle runtime in use: "GraalVM CE" with the optimizing JIT, "Interpreted" without it. */
@@ -104,7 +116,7 @@ public final class WasmEngine implements AutoCloseable {
         .cached(true)
         .buildLiteral();
     var candidate = new CompiledModule(sha256, memoryMb, kind, binary.initialPages(), source,
-        shimmed ? shim.source(binary.cappedMemory(maxPages)) : null);
+        shimmed ? shim.source(binary.cappedMemory(maxPages)) : null, binary.runsAtInstantiation());
     validate(candidate, timeoutMs);
     var previous = compiled.putIfAbsent(key, candidate);
     if (previous != null) {
@@ -117,16 +129,18 @@ public final class WasmEngine implements AutoCloseable {
   /** Forgets compiled code for a module (after its function was deleted or replaced). */
   public void evict(String sha256) {
     compiled.keySet().removeIf(k -> k.sha256().equals(sha256));
+    ready.evict(sha256);
   }
 
   private void validate(CompiledModule module, long timeoutMs) throws InvalidModuleException {
     var err = new StderrTail(settings.stderrTailBytes());
     var hints = new PathCallHints();
-    var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err,
-        new Invocation("validate", "validate", List.of("validate"), Map.of(), List.of(), null, null, 0), null, hints);
+    var argv = List.of("validate");
+    var ctx = newContext(InputStream.nullInputStream(), OutputStream.nullOutputStream(), err, argv, Map.of(), List.of(),
+        null, hints);
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
-      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, hints, ChildCalls.NONE);
+      WasiShim.instantiate(ctx, module, StdinReadiness.ALWAYS, hints, ChildCalls.NONE, new BoundArguments(argv, Map.of()));
     } catch (PolyglotException e) {
       throw new InvalidModuleException(watch.timedOut()
           ? "the module's start function ran longer than " + timeoutMs + " ms"
@@ -149,12 +163,33 @@ public final class WasmEngine implements AutoCloseable {
     return warmUp.calls();
   }
 
-  /** Runs a command module in a fresh instance: {@code _start}, exit code 0 is success. */
+  /**
+   * Runs a command module in a fresh instance: {@code _start}, exit code 0 is success. The instance is one
+   * made ahead of the call when one is ready ({@link ReadyCommands}), else it is made now.
+   */
   public Outcome runCommand(CompiledModule module, Invocation inv, long timeoutMs) {
+    var instance = ready.take(module, inv.preopens());
+    if (instance != null) {
+      return runReady(instance, inv, timeoutMs);
+    }
     if (!reserve(module.memoryMb())) {
       return overloaded(module);
     }
     return runReserved(module, inv, timeoutMs);
+  }
+
+  /** Command instances ready now, all modules together. */
+  public int readyInstances() {
+    return ready.ready();
+  }
+
+  /** Command calls that found an instance ready, and those that made their own. */
+  public long readyHits() {
+    return ready.hits();
+  }
+
+  public long readyMisses() {
+    return ready.misses();
   }
 
   /** {@link #runCommand} once the module's memory is reserved; releases it. */
@@ -170,7 +205,7 @@ public final class WasmEngine implements AutoCloseable {
     Context ctx;
     try {
       scratch = takeScratch();
-      ctx = newContext(in, out, err, inv, scratch, hints);
+      ctx = newContext(in, out, err, inv.argv(), inv.env(), inv.preopens(), scratch, hints);
     } catch (RuntimeException e) {
       if (scratch != null) {
         scratch.close();
@@ -181,7 +216,8 @@ public final class WasmEngine implements AutoCloseable {
     try {
       var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(), timeoutMs);
       return GuestCall.run(() -> {
-        Value exports = WasiShim.instantiate(ctx, module, in, hints, inv.children());
+        Value exports = WasiShim.instantiate(ctx, module, in, hints, inv.children(),
+            new BoundArguments(inv.argv(), inv.env()));
         probe.attach(exports);
         exports.getMember("_start").executeVoid();
         return 0;
@@ -191,6 +227,66 @@ public final class WasmEngine implements AutoCloseable {
       giveBack(scratch);
       budget.release(module.memoryMb());
     }
+  }
+
+  /** Runs a call in an instance made ahead of it, whose memory is reserved already; retires the instance. */
+  private Outcome runReady(ReadyCommand instance, Invocation inv, long timeoutMs) {
+    var control = new CallControl();
+    var in = new GuardedInput(inv.stdin(), control);
+    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
+    instance.streams().bind(in, out);
+    instance.arguments().bind(inv.argv(), inv.env());
+    instance.children().bind(inv.children());
+    try {
+      var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
+          inv.outputLimit(), timeoutMs);
+      return GuestCall.run(() -> {
+        instance.start().executeVoid();
+        return 0;
+      }, guards, instance.stderr(), instance.probe(), instance.module().memoryMb(), settings.memoryCapMargin());
+    } finally {
+      instance.streams().unbind();
+      instance.children().unbind();
+      ready.retire(instance);
+    }
+  }
+
+  /**
+   * A command instance for a later call with these mounts: Context, shim and guest made and linked, stdio,
+   * argv, environment and child calls left to bind. Its module's memory is reserved by the caller.
+   */
+  private ReadyCommand makeReady(CompiledModule module, List<Preopen> preopens) {
+    var streams = new SwitchableStreams();
+    var err = new StderrTail(settings.stderrTailBytes());
+    var probe = new MemoryProbe();
+    err.onWrite(probe::sample);
+    var hints = new PathCallHints();
+    var scratch = takeScratch();
+    Context ctx;
+    try {
+      ctx = newContext(streams.stdin, streams.stdout, err, List.of(), Map.of(), preopens, scratch, hints);
+    } catch (RuntimeException e) {
+      giveBack(scratch);
+      throw e;
+    }
+    try {
+      var arguments = new BoundArguments();
+      var children = new BoundChildCalls();
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints, children, arguments);
+      probe.attach(exports);
+      return new ReadyCommand(module, preopens, ctx, exports.getMember("_start"), streams, arguments, children, err, probe,
+          scratch);
+    } catch (RuntimeException e) {
+      closeQuietly(ctx);
+      giveBack(scratch);
+      throw e;
+    }
+  }
+
+  private void closeReady(ReadyCommand instance) {
+    closeQuietly(instance.context());
+    giveBack(instance.scratch());
+    budget.release(instance.module().memoryMb());
   }
 
   /** An empty scratch directory: one an ended call left (its context closed), or a new one. */
@@ -236,7 +332,7 @@ public final class WasmEngine implements AutoCloseable {
     try {
       scratch = new ScratchSpace(settings.scratchDir(), settings.scratchMaxBytes());
       try {
-        ctx = newContext(streams.stdin, streams.stdout, err, first, scratch, hints);
+        ctx = newContext(streams.stdin, streams.stdout, err, first.argv(), first.env(), first.preopens(), scratch, hints);
       } catch (RuntimeException e) {
         scratch.close();
         throw e;
@@ -248,7 +344,8 @@ public final class WasmEngine implements AutoCloseable {
     var watch = watchdog.watch(ctx, timeoutMs);
     try {
       var children = new BoundChildCalls();
-      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints, children);
+      Value exports = WasiShim.instantiate(ctx, module, streams.readinessOfStdin, hints, children,
+          new BoundArguments(first.argv(), first.env()));
       probe.attach(exports);
       Value init = exports.getMember("_initialize");
       if (init != null && init.canExecute()) {
@@ -314,26 +411,27 @@ public final class WasmEngine implements AutoCloseable {
   }
 
   /**
-   * A Context for one guest: exactly the call's argv and environment, and no host access but its
-   * preopens (in order, from fd 3) and, after them, its scratch directory at /tmp.
+   * A Context for one guest: exactly this argv and environment (for a guest without the shim; a shimmed
+   * guest gets its own from {@link BoundArguments}), and no host access but its preopens (in order, from
+   * fd 3) and, after them, its scratch directory at /tmp.
    */
-  private Context newContext(InputStream in, OutputStream out, OutputStream err, Invocation inv, ScratchSpace scratch,
-      PathCallHints hints) {
+  private Context newContext(InputStream in, OutputStream out, OutputStream err, List<String> argv,
+      Map<String, String> env, List<Preopen> preopens, ScratchSpace scratch, PathCallHints hints) {
     var builder = Context.newBuilder("wasm")
         .engine(engine)
         .option("wasm.Builtins", "wasi_snapshot_preview1")
         .in(in)
         .out(out)
         .err(err)
-        .environment(inv.env())
-        .arguments("wasm", inv.argv().toArray(String[]::new));
+        .environment(env)
+        .arguments("wasm", argv.toArray(String[]::new));
     if (scratch != null) {
       var dirs = new ArrayList<String>();
-      inv.preopens().forEach(p -> dirs.add(p.guestPath() + "::" + p.hostPath()));
+      preopens.forEach(p -> dirs.add(p.guestPath() + "::" + p.hostPath()));
       dirs.add(Preopen.SCRATCH + "::" + scratch.dir());
       try {
         builder.option("wasm.WasiMapDirs", String.join(",", dirs))
-            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(inv.preopens(), scratch, hints)).build());
+            .allowIO(IOAccess.newBuilder().fileSystem(new ConfinedFileSystem(preopens, scratch, hints)).build());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("a mount's directory is not there: " + e.getMessage(), e);
       }
@@ -352,6 +450,7 @@ public final class WasmEngine implements AutoCloseable {
   @Override
   public void close() {
     warmUp.close();
+    ready.close();
     watchdog.close();
     engine.close(true);
     for (var idle = idleScratch.pollFirst(); idle != null; idle = idleScratch.pollFirst()) {

@@ -52,6 +52,12 @@ public final class NodeMetrics {
         .description("Newly compiled modules waiting for or in their background warm-up").register(registry);
     FunctionCounter.builder("hpcfaas_wasm_warm_up_calls", engine, WasmEngine::warmUpCalls)
         .description("Background warm-up calls of newly compiled modules").register(registry);
+    Gauge.builder("hpcfaas_wasm_ready_instances", engine, WasmEngine::readyInstances)
+        .description("Command instances made ahead of their calls, waiting for one").register(registry);
+    FunctionCounter.builder("hpcfaas_wasm_ready_hits", engine, WasmEngine::readyHits)
+        .description("Command calls that found an instance made ahead").register(registry);
+    FunctionCounter.builder("hpcfaas_wasm_ready_misses", engine, WasmEngine::readyMisses)
+        .description("Command calls that made their own instance (none was ready)").register(registry);
     Gauge.builder("hpcfaas_instance_memory_budget_bytes", engine, e -> e.memoryBudgetMb() * 1048576.0)
         .description("Memory all live instances may reserve").register(registry);
     Gauge.builder("hpcfaas_instance_memory_free_bytes", engine, e -> e.memoryFreeMb() * 1048576.0)
@@ -79,12 +85,12 @@ public final class NodeMetrics {
     return n;
   }
 
-  /** The count of a function's calls running on this worker (the caller increments and decrements it). */
   /** A counter of this node's, registered under {@code name} (exported as {@code name_total}). */
   public Counter counter(String name, String description) {
     return Counter.builder(name).description(description).register(registry);
   }
 
+  /** The count of a function's calls running on this worker (the caller increments and decrements it). */
   public AtomicInteger inFlight(String function) {
     return inFlight.computeIfAbsent(function, f -> {
       var count = new AtomicInteger();

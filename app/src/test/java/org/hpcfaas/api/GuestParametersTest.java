@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hpcfaas.testing.Await;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
 import org.junit.jupiter.api.AfterAll;
@@ -30,13 +31,14 @@ class GuestParametersTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNode.start(data, "hpcfaas.auth.enabled = on");
+    node = TestNode.start(data, "hpcfaas.auth.enabled = on\nhpcfaas.wasm.ready-instances = 2");
     admin = Files.readString(data.resolve("admin.token")).trim();
     assertEquals(201, deploy("args", TestModules.testFunction("args"), "").statusCode());
     assertEquals(201, deploy("defaults", TestModules.testFunction("args"), "defaultArg=-n&defaultArg=512").statusCode());
     assertEquals(201, deploy("env", TestModules.testFunction("env"), "").statusCode());
     assertEquals(201, deploy("bare", TestModules.testFunction("env"), "runtimeEnv=false").statusCode());
     assertEquals(201, deploy("greet", TestModules.example("greet"), "").statusCode());
+    assertEquals(201, deploy("context", TestModules.testFunction("context"), "").statusCode());
   }
 
   @AfterAll
@@ -87,6 +89,37 @@ class GuestParametersTest {
     assertEquals("HPCFAAS_FUNCTION=env", lines.get(0));
     assertTrue(lines.get(1).startsWith("HPCFAAS_INVOCATION_ID="), lines.get(1));
     assertEquals(List.of("alpha=1", "beta=two words"), lines.subList(2, 4));
+  }
+
+  @Test
+  void aCommandWhoseInstancesAreMadeAheadGetsEachCallsOwnArgvEnvironmentAndInput() throws Exception {
+    var ids = new java.util.HashSet<String>();
+    for (int call = 0; call < 30; call++) {
+      var r = node.send(HttpRequest.newBuilder(URI.create(node.url + "/v1/functions/context/invoke?arg=call%20" + call
+              + "&arg=&v" + call + "=" + call))
+          .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.ofString("input " + call)));
+      assertEquals(200, r.statusCode(), () -> text(r));
+      var lines = text(r).lines().toList();
+      assertEquals(List.of("3", "[context]", "[call " + call + "]", "[]"), lines.subList(0, 4), text(r));
+      var env = lines.subList(4, lines.size() - 1).stream().sorted().toList();
+      assertEquals(3, env.size(), text(r));
+      assertEquals("HPCFAAS_FUNCTION=context", env.get(0));
+      assertTrue(env.get(1).startsWith("HPCFAAS_INVOCATION_ID=") && ids.add(env.get(1)), env.get(1));
+      assertEquals("v" + call + "=" + call, env.get(2));
+      assertEquals("input " + call, lines.get(lines.size() - 1));
+      if (call == 0) {
+        Await.until(java.time.Duration.ofSeconds(30), "an instance made ahead", () -> metric("hpcfaas_wasm_ready_instances") >= 1);
+      }
+    }
+    assertTrue(metric("hpcfaas_wasm_ready_hits_total") >= 1);
+  }
+
+  private static double metric(String name) throws Exception {
+    var metrics = text(node.send(HttpRequest.newBuilder(URI.create(node.url + "/metrics"))
+        .header("Authorization", "Bearer " + admin).GET()));
+    var line = metrics.lines().filter(l -> l.startsWith(name + "{")).findFirst().orElseThrow(() -> new AssertionError(
+        name + " is not in /metrics:\n" + metrics));
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   @Test

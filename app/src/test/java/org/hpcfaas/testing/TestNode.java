@@ -55,6 +55,9 @@ public final class TestNode implements AutoCloseable {
             hpcfaas.http.port = 0
             # the suite deploys hundreds of modules; their warm-ups would only compete with the tests (WarmUpTest covers it)
             hpcfaas.wasm.warm-up.calls = 0
+            # instances made ahead hold budget memory, which tests that wait for a quiet node's budget to be all
+            # free would not see come back (ReadyCommandsTest and GuestParametersTest turn them on)
+            hpcfaas.wasm.ready-instances = 0
             pekko.remote.artery.canonical.port = 0
             hpcfaas.data-dir = "%s"
             hpcfaas.cluster.secret-dir = "%s"
