@@ -138,7 +138,7 @@ public final class Node implements AutoCloseable {
       var json = Json.mapper();
       var materializer = Materializer.createMaterializer(system);
       var registry = new FunctionRegistry(new FileFunctionStore(settings.dataDir(), json),
-          new EngineCompiler(engine, executor, cluster.selfMember().hasRole("worker")), settings.registry());
+          new EngineCompiler(engine, executor), settings.registry());
       var replication = new RegistryReplication(system, registry, materializer, settings.sharedDataDir(),
           settings.replicationTimeout());
 

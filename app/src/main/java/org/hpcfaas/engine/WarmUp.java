@@ -58,21 +58,6 @@ public final class WarmUp implements AutoCloseable {
     return calls.get();
   }
 
-  /** Runs other background work of the engine's (compiling ahead) on the warm-up's thread, in turn with it. */
-  void inBackground(Runnable work) {
-    try {
-      thread.execute(() -> {
-        try {
-          work.run();
-        } catch (RuntimeException e) {
-          log.warn("background work of the engine failed: {}", e.toString());
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      // the engine is closing
-    }
-  }
-
   void submit(CompiledModule module, long timeoutMs) {
     if (settings.calls() <= 0) {
       return;

@@ -91,11 +91,6 @@ public final class WasmEngine implements AutoCloseable {
     return budget.freeMb();
   }
 
-  /** Modules compiled on this node, one per (sha256, memory cap). */
-  public int compiledModules() {
-    return compiled.size();
-  }
-
   /** The compiled module for these bytes and memory cap, if it was compiled before. */
   public CompiledModule cached(String sha256, int memoryMb) {
     return compiled.get(new CacheKey(sha256, memoryMb));
@@ -129,27 +124,6 @@ public final class WasmEngine implements AutoCloseable {
     }
     warmUp.submit(candidate, timeoutMs);
     return candidate;
-  }
-
-  /**
-   * Compiles a module on the warm-up's background thread (and then warms it, as {@link #compile} does),
-   * unless it is compiled already: for modules deployed on another node, before their first call here.
-   */
-  public void compileAhead(String sha256, java.util.concurrent.Callable<byte[]> module, int memoryMb, long timeoutMs) {
-    if (cached(sha256, memoryMb) != null) {
-      return;
-    }
-    warmUp.inBackground(() -> {
-      if (cached(sha256, memoryMb) != null) {
-        return;
-      }
-      try {
-        compile(sha256, module.call(), memoryMb, timeoutMs);
-        log.debug("compiled {} ({} MiB) ahead of its first call", sha256, memoryMb);
-      } catch (Exception e) {
-        log.warn("cannot compile {} ahead of its first call: {}", sha256, e.toString());
-      }
-    });
   }
 
   /** Forgets compiled code for a module (after its function was deleted or replaced). */

@@ -52,8 +52,6 @@ public final class NodeMetrics {
         .description("Newly compiled modules waiting for or in their background warm-up").register(registry);
     FunctionCounter.builder("hpcfaas_wasm_warm_up_calls", engine, WasmEngine::warmUpCalls)
         .description("Background warm-up calls of newly compiled modules").register(registry);
-    Gauge.builder("hpcfaas_wasm_compiled_modules", engine, WasmEngine::compiledModules)
-        .description("Modules compiled on this node, one per (sha256, memory cap)").register(registry);
     Gauge.builder("hpcfaas_wasm_ready_instances", engine, WasmEngine::readyInstances)
         .description("Command instances made ahead of their calls, waiting for one").register(registry);
     FunctionCounter.builder("hpcfaas_wasm_ready_hits", engine, WasmEngine::readyHits)

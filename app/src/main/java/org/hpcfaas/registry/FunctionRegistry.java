@@ -279,7 +279,6 @@ public final class FunctionRegistry {
       onDelete.forEach(listener -> listener.accept(entry.name()));
     } else {
       var spec = entry.spec();
-      compiler.compileAhead(spec.sha256(), () -> moduleBytes(spec), spec.limits());
       log.info("Deployed {} v{} ({} bytes, {}, sha256 {}, {} MiB, {} ms, concurrency {}{})", spec.name(), spec.version(),
           spec.size(), spec.kind(), spec.sha256(), spec.limits().memoryMb(), spec.limits().timeoutMs(),
           spec.limits().concurrency(), (spec.idempotent() ? ", idempotent" : "") + (spec.cached() ? ", cached" : ""));

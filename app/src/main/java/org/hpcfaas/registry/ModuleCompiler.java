@@ -13,13 +13,6 @@ public interface ModuleCompiler {
   /** Runs {@code work} on the threads that run WebAssembly, where compiling belongs. */
   <T> CompletionStage<T> onPool(String function, Supplier<T> work);
 
-  /**
-   * Compiles, in the background, a module that a version now deployed uses, so that this node's first call
-   * of it finds it compiled (and warmed); {@code module} is read there. A failure is only logged: a call
-   * compiles it again and reports it.
-   */
-  void compileAhead(String sha256, java.util.concurrent.Callable<byte[]> module, Limits limits);
-
   /** Forgets the compiled code of a module that no deployed version uses any more. */
   void evict(String sha256);
 

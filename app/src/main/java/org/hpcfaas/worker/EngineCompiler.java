@@ -10,19 +10,14 @@ import org.hpcfaas.engine.WasmExecutor;
 import org.hpcfaas.registry.DeployRejected;
 import org.hpcfaas.registry.ModuleCompiler;
 
-/**
- * The registry's {@link ModuleCompiler}: this node's engine, on its WASM pool; on a worker, modules of
- * versions deployed elsewhere are compiled ahead of their first call here, on the engine's background thread.
- */
+/** The registry's {@link ModuleCompiler}: this node's engine, on its WASM pool. */
 public final class EngineCompiler implements ModuleCompiler {
   private final WasmEngine engine;
   private final WasmExecutor executor;
-  private final boolean runsFunctions;
 
-  public EngineCompiler(WasmEngine engine, WasmExecutor executor, boolean runsFunctions) {
+  public EngineCompiler(WasmEngine engine, WasmExecutor executor) {
     this.engine = engine;
     this.executor = executor;
-    this.runsFunctions = runsFunctions;
   }
 
   @Override
@@ -31,13 +26,6 @@ public final class EngineCompiler implements ModuleCompiler {
       return engine.compile(sha256, module, limits.memoryMb(), limits.timeoutMs()).kind();
     } catch (InvalidModuleException e) {
       throw new DeployRejected(DeployRejected.Reason.MODULE, e.getMessage());
-    }
-  }
-
-  @Override
-  public void compileAhead(String sha256, java.util.concurrent.Callable<byte[]> module, Limits limits) {
-    if (runsFunctions) {
-      engine.compileAhead(sha256, module, limits.memoryMb(), limits.timeoutMs());
     }
   }
 

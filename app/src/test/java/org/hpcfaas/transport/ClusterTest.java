@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import org.hpcfaas.testing.Await;
 import org.hpcfaas.testing.TestModules;
 import org.hpcfaas.testing.TestNode;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,28 +37,6 @@ class ClusterTest {
 
   private static void await(Duration limit, Callable<Boolean> condition) throws Exception {
     Await.until(limit, "condition", condition);
-  }
-
-  @Test
-  void aModuleDeployedThroughOneNodeIsCompiledOnEveryWorkerBeforeItsFirstCallThere() throws Exception {
-    var nodes = startCluster("cluster");
-    try {
-      for (var node : nodes) {
-        assertEquals(0, compiledModules(node), "nothing is deployed yet");
-      }
-      assertEquals(201, nodes.get(0).deploy("upper", TestModules.example("upper"), "").statusCode());
-      for (var node : nodes.subList(1, 3)) {
-        await(Duration.ofSeconds(60), () -> compiledModules(node) == 1);
-      }
-    } finally {
-      nodes.forEach(TestNode::close);
-    }
-  }
-
-  private static int compiledModules(TestNode node) throws Exception {
-    var line = text(node.get("/metrics")).lines().filter(l -> l.startsWith("hpcfaas_wasm_compiled_modules{"))
-        .findFirst().orElseThrow();
-    return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   @ParameterizedTest
