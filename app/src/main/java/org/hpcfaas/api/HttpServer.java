@@ -13,10 +13,14 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the API to its port, answers every rejection and error as problem+json, unbinds on shutdown. */
+/**
+ * Binds the API to its port, answers every rejection and error as problem+json (after the refused request's
+ * body, see {@link RefusedBodies}), unbinds on shutdown.
+ */
 public final class HttpServer extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
@@ -28,7 +32,8 @@ public final class HttpServer extends AllDirectives {
 
   public CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Route routes) {
     var sealed = handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> routes));
-    return Http.get(system).newServerAt(host, port).bind(sealed).thenApply(binding -> {
+    var handler = RefusedBodies.drainedFirst(sealed.handler(system), Materializer.matFromSystem(system));
+    return Http.get(system).newServerAt(host, port).bind(handler).thenApply(binding -> {
       log.info("HTTP API listening on http://{}:{}/", binding.localAddress().getHostString(), binding.localAddress().getPort());
       binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
       CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "log-unbind", () -> {

@@ -24,8 +24,14 @@ final class BulkOutput extends OutputStream {
   private long size;
   private volatile boolean refused;
 
+  /** The first chunk is reserved now, while the call starts, so that a call can always write a short answer
+   * even when its own children (or other calls) take the rest of the budget while it runs. */
   BulkOutput(BulkBudget budget) {
     this.budget = budget;
+    if (budget.tryReserve(FIRST_CHUNK)) {
+      reserved = FIRST_CHUNK;
+      current = new byte[FIRST_CHUNK];
+    }
   }
 
   boolean refused() {

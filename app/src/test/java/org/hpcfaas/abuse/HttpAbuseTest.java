@@ -237,6 +237,36 @@ class HttpAbuseTest {
     awaitNoCallInFlight();
   }
 
+  /**
+   * A deploy refused by its query string (before its module is read) is answered after the client has sent
+   * the whole body, and on a connection that stays open: answering first and closing with the body unread
+   * would make the kernel reset the connection, and a client still sending would lose the answer.
+   */
+  @Test
+  void aRequestRefusedBeforeItsBodyIsReadIsAnsweredAfterItOnAConnectionThatStaysOpen() throws Exception {
+    int size = 2 << 20;
+    try (var socket = RawSockets.connect(port)) {
+      var out = socket.getOutputStream();
+      out.write(("PUT /v1/functions/refused?mount=nosuch:/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + size
+          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      var block = new byte[64 << 10];
+      for (int sent = 0; sent < size; sent += block.length) {
+        out.write(block);
+        out.flush();
+        Thread.sleep(5);
+      }
+      var refused = RawSockets.readResponse(socket.getInputStream());
+      assertEquals(400, refused.status(), refused::toString);
+      assertTrue(refused.text().contains("unknown-volume"), refused::toString);
+      assertTrue(!refused.head().toLowerCase(java.util.Locale.ROOT).contains("connection: close"), refused.head());
+      out.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      var next = RawSockets.readResponse(socket.getInputStream());
+      assertEquals(200, next.status(), "the next request on the same connection: " + next);
+    }
+    assertEquals(404, node.get("/v1/functions/refused").statusCode());
+    assertServesOn("a refused deploy's body");
+  }
+
   @Test
   void twoThousandIdleConnectionsDoNotStopOthersFromBeingServed() throws Exception {
     holdIdleConnectionsWhileServing(2000);
