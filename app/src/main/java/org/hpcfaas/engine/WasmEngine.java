@@ -231,23 +231,36 @@ public final class WasmEngine implements AutoCloseable {
 
   /** Runs a call in an instance made ahead of it, whose memory is reserved already; retires the instance. */
   private Outcome runReady(ReadyCommand instance, Invocation inv, long timeoutMs) {
+    instance.arguments().bind(inv.argv(), inv.env());
+    try {
+      return runBound(instance.context(), instance.streams(), instance.children(), instance.stderr(), instance.probe(),
+          instance.module(), inv, timeoutMs, () -> {
+            instance.start().executeVoid();
+            return 0;
+          });
+    } finally {
+      ready.retire(instance);
+    }
+  }
+
+  /**
+   * Runs {@code guest} in an instance made before this call (a ready command or a warm reactor): binds the
+   * call's stdio and child calls for its duration and watches it as any call.
+   */
+  private Outcome runBound(Context ctx, SwitchableStreams streams, BoundChildCalls children, StderrTail err,
+      MemoryProbe probe, CompiledModule module, Invocation inv, long timeoutMs, java.util.function.IntSupplier guest) {
     var control = new CallControl();
     var in = new GuardedInput(inv.stdin(), control);
     var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
-    instance.streams().bind(in, out);
-    instance.arguments().bind(inv.argv(), inv.env());
-    instance.children().bind(inv.children());
+    streams.bind(in, out);
+    children.bind(inv.children());
     try {
-      var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
-          inv.outputLimit(), timeoutMs);
-      return GuestCall.run(() -> {
-        instance.start().executeVoid();
-        return 0;
-      }, guards, instance.stderr(), instance.probe(), instance.module().memoryMb(), settings.memoryCapMargin());
+      var guards = new GuestCall.Guards(control.bind(watchdog.watch(ctx, timeoutMs)), in, out, inv.outputLimit(),
+          timeoutMs);
+      return GuestCall.run(guest, guards, err, probe, module.memoryMb(), settings.memoryCapMargin());
     } finally {
-      instance.streams().unbind();
-      instance.children().unbind();
-      ready.retire(instance);
+      streams.unbind();
+      children.unbind();
     }
   }
 
@@ -367,21 +380,12 @@ public final class WasmEngine implements AutoCloseable {
 
   /** Calls a warm instance's handler once; the caller decides whether the instance may be reused. */
   Outcome call(ReactorInstance instance, Invocation inv, long timeoutMs) {
-    var control = new CallControl();
-    var in = new GuardedInput(inv.stdin(), control);
-    var out = new CappedOutput(inv.stdout(), inv.outputLimit(), control);
-    instance.streams().bind(in, out);
-    instance.children().bind(inv.children());
     instance.stderr().reset();
     instance.probe().restart();
-    var guards = new GuestCall.Guards(control.bind(watchdog.watch(instance.context(), timeoutMs)), in, out,
-        inv.outputLimit(), timeoutMs);
     try {
-      return GuestCall.run(() -> instance.handle().execute().asInt(), guards, instance.stderr(), instance.probe(),
-          instance.module().memoryMb(), settings.memoryCapMargin());
+      return runBound(instance.context(), instance.streams(), instance.children(), instance.stderr(), instance.probe(),
+          instance.module(), inv, timeoutMs, () -> instance.handle().execute().asInt());
     } finally {
-      instance.streams().unbind();
-      instance.children().unbind();
       instance.scratch().clear();
     }
   }
