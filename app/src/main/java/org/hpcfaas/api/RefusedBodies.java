@@ -19,7 +19,7 @@ import org.apache.pekko.util.ByteString;
  * Bodies larger than the limit are not waited for; the connection closes after the answer.
  */
 final class RefusedBodies {
-  static final long DRAIN_LIMIT_BYTES = 8L << 20;
+  private static final long DRAIN_LIMIT_BYTES = 8L << 20;
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private RefusedBodies() {}

@@ -152,6 +152,12 @@ public final class FunctionRunner {
       outcome = new Outcome.Broken("cannot load " + spec.name() + " v" + spec.version() + ": " + e.getMessage(), "");
     } catch (MissingVolume e) {
       outcome = new Outcome.Broken(e.getMessage(), "");
+    } catch (RuntimeException | Error e) {
+      // a fault of the runtime fails the call; the output's reservation (4 KiB at least) must not stay taken
+      if (bulk != null) {
+        bulk.discard();
+      }
+      throw e;
     } finally {
       if (calls != null) {
         calls.close();
